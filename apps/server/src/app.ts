@@ -1,0 +1,87 @@
+import { trpcServer } from '@hono/trpc-server';
+import type { Database } from '@runhub/db';
+import { appRouter, authenticate, type AuthConfig, type Clock, createContextInner } from '@runhub/router';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { type Kysely, sql } from 'kysely';
+import type { AppEnv } from './env.js';
+import { failWith } from './envelope.js';
+import { errorFields, type Logger } from './logger.js';
+import { adminAuth } from './middleware/admin-auth.js';
+import { requestLog } from './middleware/request-log.js';
+import { mountRestAdapter } from './rest/adapter.js';
+
+export const ADMIN_PREFIX = '/v1/admin/inhouse';
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  db: Kysely<Database>;
+  auth: AuthConfig;
+  logger: Logger;
+  /** Time source for procedures; the database clock by default. */
+  clock?: Clock;
+  /** Bound on the readiness probe's query. */
+  readinessTimeoutMs?: number;
+}
+
+/**
+ * The whole HTTP surface, with no listening socket: `app.request()` in tests, `serve()` in main.
+ *
+ * @example
+ * const app = createApp({ db, auth: { adminTokens: ['…'], sessionSecrets: [] }, logger });
+ * const res = await app.request('/v1/admin/inhouse/workflow-runs', { headers: { 'x-sheen-admin-token': '…' } });
+ */
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const { db, logger } = options;
+  const app = new Hono<AppEnv>();
+
+  app.use('*', requestLog(logger));
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => failWith(c, 'PAYLOAD_TOO_LARGE', `The body exceeds ${MAX_BODY_BYTES} bytes`) }));
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/readyz', async (c) => {
+    try {
+      await withTimeout(sql`select 1`.execute(db), options.readinessTimeoutMs ?? 2000);
+      return c.json({ ok: true });
+    } catch (error) {
+      logger.warn('readiness check failed', errorFields(error));
+      return failWith(c, 'SERVICE_UNAVAILABLE', 'The database is unavailable');
+    }
+  });
+
+  app.use(
+    '/trpc/*',
+    trpcServer({
+      router: appRouter,
+      endpoint: '/trpc',
+      createContext: (_opts, c) =>
+        createContextInner({
+          db,
+          actor: authenticate(c.req.raw.headers, options.auth),
+          requestId: (c.get('requestId') as string | undefined) ?? null,
+          ...(options.clock ? { clock: options.clock } : {}),
+        }),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('procedure failed', { procedure: path, ...errorFields(error) });
+      },
+    }),
+  );
+
+  app.use(`${ADMIN_PREFIX}/*`, adminAuth(options.auth));
+  mountRestAdapter(app, { router: appRouter, db, logger, prefix: ADMIN_PREFIX, ...(options.clock ? { clock: options.clock } : {}) });
+
+  app.notFound((c) => failWith(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    logger.error('unhandled error', { requestId: c.get('requestId'), ...errorFields(error) });
+    return failWith(c, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+  });
+  return app;
+}
+
+function withTimeout<T>(promise: Promise<T>, milliseconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${milliseconds} ms`)), milliseconds);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a positive integer, got "${value}"` });
+        return z.NEVER;
+      }
+      return Number(value);
+    });
+
+const ZEnv = z.object({
+  PORT: positiveInt(8787).pipe(z.number().max(65535, 'must be a port number (1-65535)')),
+  HOST: z.string().optional().transform((value) => value || '127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined)
+    .pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
+  RUNHUB_DATA_DIR: z.string().optional().transform((value) => value || '.runhub'),
+  ADMIN_TOKEN: commaList.pipe(z.array(z.string().min(16, 'each token must have at least 16 characters'))),
+  SESSION_SECRET: commaList.pipe(z.array(z.string().min(32, 'each secret must have at least 32 characters'))),
+  ROLLUP_INTERVAL_MINUTES: positiveInt(15),
+  KPI_STALE_AFTER_MINUTES: positiveInt(0),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
+  LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((value) => value || 'info')
+    .pipe(z.enum(['debug', 'info', 'warn', 'error', 'silent'])),
+  CORS_ORIGINS: commaList,
+});
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminTokens: string[];
+  sessionSecrets: string[];
+  rollupIntervalMinutes: number;
+  kpiStaleAfterMinutes: number;
+  dbStatementTimeoutMs: number;
+  logLevel: LogLevel;
+  corsOrigins: string[];
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads and checks SPEC §6's variables once. A bad value throws a ConfigError naming the
+ * variable (never echoing a secret's value), so the server refuses to start instead of limping.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const secret = name === 'ADMIN_TOKEN' || name === 'SESSION_SECRET' || name === 'DATABASE_URL';
+      return `${name}: ${secret ? issue.message.replace(/"[^"]*"/g, '"…"') : issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.RUNHUB_DATA_DIR,
+    adminTokens: e.ADMIN_TOKEN,
+    sessionSecrets: e.SESSION_SECRET,
+    rollupIntervalMinutes: e.ROLLUP_INTERVAL_MINUTES,
+    kpiStaleAfterMinutes: e.KPI_STALE_AFTER_MINUTES || 2 * e.ROLLUP_INTERVAL_MINUTES,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS,
+  };
+}

@@ -1,0 +1,90 @@
+import { serve } from '@hono/node-server';
+import { createDatabase, describeDatabase, migrateToLatest, seedDemoData } from '@runhub/db';
+import { sql } from 'kysely';
+import { loadOrCreateLocalAdminToken } from './admin-token.js';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger, errorFields } from './logger.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const embedded = !config.databaseUrl;
+
+  if (!embedded && config.adminTokens.length === 0 && config.sessionSecrets.length === 0) {
+    throw new ConfigError(
+      'Refusing to start: DATABASE_URL is set but neither ADMIN_TOKEN nor SESSION_SECRET is, so no one could authenticate. Set at least one.',
+    );
+  }
+  let generatedToken: string | undefined;
+  if (embedded && config.adminTokens.length === 0) {
+    generatedToken = loadOrCreateLocalAdminToken(config.dataDir).token;
+    config.adminTokens.push(generatedToken);
+  }
+
+  const databaseConfig = {
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    onConnectionError: (error: Error) => logger.warn('database connection lost', errorFields(error)),
+  };
+  const db = createDatabase(databaseConfig);
+  const where = describeDatabase(databaseConfig);
+  await migrateToLatest(db);
+  logger.info('database ready', { database: where });
+
+  if (embedded) {
+    const { n } = await db.selectFrom('projects').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    if (n === 0) {
+      logger.info('empty embedded database: loading demo data');
+      const summary = await seedDemoData(db);
+      logger.info('demo data loaded', { ...summary });
+    }
+  }
+
+  const app = createApp({ db, auth: { adminTokens: config.adminTokens, sessionSecrets: config.sessionSecrets }, logger });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
+    const lines = [
+      '',
+      `Run Hub Admin API listening on ${url} (${where})`,
+      `  try: curl -H 'x-sheen-admin-token: ${generatedToken ?? '<one of ADMIN_TOKEN>'}' ${url}/v1/admin/inhouse/workflow-runs?limit=5`,
+      generatedToken ? `  the admin token is kept in ${config.dataDir}/admin-token (set ADMIN_TOKEN to choose your own)` : '',
+      '',
+    ];
+    process.stdout.write(lines.filter((line, i) => line !== '' || i === 0 || i === lines.length - 1).join('\n'));
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      db.destroy()
+        .catch((error: unknown) => logger.warn('closing the database failed', errorFields(error)))
+        .finally(() => {
+          logger.info('stopped');
+          process.exit(0);
+        });
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

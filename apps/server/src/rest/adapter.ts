@@ -1,0 +1,102 @@
+import { type Context as TrpcContext, createContextInner, describeError, type Clock } from '@runhub/router';
+import type { Database } from '@runhub/db';
+import { type AnyRouter, getTRPCErrorFromUnknown } from '@trpc/server';
+import type { Context, Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type { AppEnv } from '../env.js';
+import { fail, failWith, ok } from '../envelope.js';
+import { errorFields, type Logger } from '../logger.js';
+import { listRestProcedures, type RestProcedure } from './routes.js';
+
+export interface RestAdapterOptions {
+  router: AnyRouter;
+  db: Kysely<Database>;
+  clock?: Clock;
+  logger: Logger;
+  /** The admin prefix under which unknown paths answer 404 in the envelope. */
+  prefix: string;
+}
+
+type Call = (input: unknown) => Promise<unknown>;
+
+/**
+ * Serves every procedure that declares `meta.rest` at its REST path, in SPEC's envelope. The input
+ * is the query string (GET) or the JSON body (POST), with path parameters merged over it; the
+ * procedure itself validates it, so REST and `/trpc` share one contract. Known paths with another
+ * method answer 405, unknown paths under the prefix 404.
+ */
+export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions): RestProcedure[] {
+  const procedures = listRestProcedures(options.router);
+  const createCaller = options.router.createCaller as (ctx: TrpcContext) => Record<string, unknown>;
+
+  for (const procedure of procedures) {
+    const segments = procedure.procedurePath.split('.');
+    app.on(procedure.route.method, procedure.route.path, async (c) => {
+      const input = await readInput(c, procedure);
+      if (input instanceof Response) return input;
+      const ctx = createContextInner({
+        db: options.db,
+        actor: c.get('actor'),
+        requestId: c.get('requestId'),
+        ...(options.clock ? { clock: options.clock } : {}),
+      });
+      const call = segments.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx)) as Call;
+      try {
+        return ok(c, await call(input));
+      } catch (thrown) {
+        const error = getTRPCErrorFromUnknown(thrown);
+        const { status, body } = describeError(error);
+        if (status >= 500) options.logger.error('procedure failed', { requestId: c.get('requestId'), procedure: procedure.procedurePath, ...errorFields(error) });
+        return fail(c, status, body);
+      }
+    });
+  }
+
+  const methodsByPath = new Map<string, string[]>();
+  for (const { route } of procedures) methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
+  for (const [path, methods] of methodsByPath) {
+    app.all(path, (c) => {
+      c.header('Allow', methods.join(', '));
+      return failWith(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${methods.join(' or ')}`);
+    });
+  }
+  app.all(`${options.prefix}/*`, (c) => failWith(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`));
+  return procedures;
+}
+
+/** The procedure's raw input, or the 400 response for a body that is not a JSON object. */
+async function readInput(c: Context<AppEnv>, procedure: RestProcedure): Promise<Record<string, unknown> | Response> {
+  const params = c.req.param() as Record<string, string>;
+  if (procedure.route.method === 'GET') return { ...readQuery(c, procedure.numericFields), ...params };
+
+  const text = await c.req.text();
+  if (text.trim() === '') return { ...params };
+  const contentType = c.req.header('content-type') ?? '';
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test(contentType)) {
+    return failWith(c, 'BAD_REQUEST', 'The body must be JSON, sent with Content-Type: application/json');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return failWith(c, 'BAD_REQUEST', 'The body is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return failWith(c, 'BAD_REQUEST', 'The body must be a JSON object');
+  }
+  return { ...(body as Record<string, unknown>), ...params };
+}
+
+/**
+ * Query values are strings; a repeated key becomes an array (which the schema then rejects where
+ * it expects one value). Fields the schema types as numbers are read as numbers when they are
+ * plain decimal integers, and left as text otherwise so the schema names the problem.
+ */
+function readQuery(c: Context<AppEnv>, numericFields: ReadonlySet<string>): Record<string, unknown> {
+  const query: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [key, values] of Object.entries(c.req.queries())) {
+    const read = values.map((value) => (numericFields.has(key) && /^-?\d{1,15}$/.test(value) ? Number(value) : value));
+    query[key] = read.length === 1 ? read[0] : read;
+  }
+  return query;
+}

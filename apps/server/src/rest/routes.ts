@@ -1,0 +1,54 @@
+import type { ProcedureMeta, RestRoute } from '@runhub/router';
+import type { AnyRouter } from '@trpc/server';
+import { z } from 'zod';
+
+/** One REST route, derived from a procedure's meta: the single table of truth for the adapter and OpenAPI. */
+export interface RestProcedure {
+  /** The tRPC path, e.g. `workflowRuns.list`. */
+  procedurePath: string;
+  route: RestRoute;
+  /** The procedure's input schema (the last `.input()`), when it has one. */
+  input: z.ZodType | undefined;
+  /** The output schema, when it declares one. */
+  output: z.ZodType | undefined;
+  /** Input fields that are numbers: query-string values for them are read as numbers. */
+  numericFields: ReadonlySet<string>;
+}
+
+interface ProcedureInternals {
+  _def: { meta?: ProcedureMeta; inputs: unknown[]; output?: unknown };
+}
+
+/** Walks a router and lists the procedures that declare a REST route, static paths before parameterised ones. */
+export function listRestProcedures(router: AnyRouter): RestProcedure[] {
+  const procedures = router._def.procedures as Record<string, ProcedureInternals>;
+  const routes: RestProcedure[] = [];
+  for (const [procedurePath, procedure] of Object.entries(procedures)) {
+    const route = procedure._def.meta?.rest;
+    if (!route) continue;
+    const input = procedure._def.inputs.at(-1);
+    const output = procedure._def.output;
+    const inputSchema = input instanceof z.ZodType ? input : undefined;
+    routes.push({
+      procedurePath,
+      route,
+      input: inputSchema,
+      output: output instanceof z.ZodType ? output : undefined,
+      numericFields: inputSchema ? numericFieldsOf(inputSchema) : new Set(),
+    });
+  }
+  // Hono tries handlers in the order they were added: `/business-events/stats` must win over `/business-events/:id`.
+  return routes.sort((a, b) => Number(a.route.path.includes(':')) - Number(b.route.path.includes(':')));
+}
+
+function numericFieldsOf(schema: z.ZodType): Set<string> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, { type?: string | string[] }>;
+  };
+  const fields = new Set<string>();
+  for (const [name, property] of Object.entries(json.properties ?? {})) {
+    const types = ([] as string[]).concat(property.type ?? []);
+    if (types.includes('integer') || types.includes('number')) fields.add(name);
+  }
+  return fields;
+}

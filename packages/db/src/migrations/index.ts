@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as coreTables from './2026-11-28-0001-core-tables.js';
+
+/**
+ * Every migration, by name. Names sort by date, which is the order Kysely's Migrator applies
+ * them in. A static barrel (rather than a folder scan) keeps them working after a build and in bundles.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-28-0001-core-tables': coreTables,
+};

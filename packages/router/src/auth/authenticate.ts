@@ -1,0 +1,59 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Actor } from './actor.js';
+import { verifySessionJwt } from './session-jwt.js';
+
+export interface AuthConfig {
+  /** Accepted values of `x-sheen-admin-token`; several at once during a rotation. */
+  adminTokens: readonly string[];
+  /** Secrets that verify the session cookie; several at once during a rotation. */
+  sessionSecrets: readonly string[];
+}
+
+export const ADMIN_TOKEN_HEADER = 'x-sheen-admin-token';
+export const ADMIN_USER_HEADER = 'x-sheen-admin-user-id';
+export const SESSION_COOKIE = 'sheen_admin_session';
+
+/** The headers authentication reads; a `Headers` object or a plain lower-cased record both fit. */
+export interface CredentialHeaders {
+  get(name: string): string | null;
+}
+
+/**
+ * Proves who is calling, by SPEC §4: the admin token header, when present, alone decides (a wrong
+ * token is rejected even beside a valid cookie); otherwise the session cookie. Answers null for
+ * no or bad credentials. Never logs or echoes what it was given.
+ */
+export function authenticate(headers: CredentialHeaders, config: AuthConfig, now: Date = new Date()): Actor | null {
+  const token = headers.get(ADMIN_TOKEN_HEADER);
+  if (token !== null) {
+    if (!config.adminTokens.some((accepted) => constantTimeEqual(token, accepted))) return null;
+    const adminUser = headers.get(ADMIN_USER_HEADER)?.trim();
+    return {
+      adminId: adminUser && adminUser.length <= 256 ? adminUser : 'admin-token',
+      permissions: ['inhouse.read', 'inhouse.write'],
+      via: 'token',
+    };
+  }
+  const session = readCookie(headers.get('cookie'), SESSION_COOKIE);
+  if (session === null) return null;
+  const claims = verifySessionJwt(session, config.sessionSecrets, Math.floor(now.getTime() / 1000));
+  return claims ? { adminId: claims.sub, permissions: claims.permissions, via: 'session' } : null;
+}
+
+/** Equal-time comparison that also hides the length of the accepted value. */
+function constantTimeEqual(given: string, accepted: string): boolean {
+  if (accepted.length === 0) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(accepted).digest();
+  return timingSafeEqual(a, b);
+}
+
+function readCookie(header: string | null, name: string): string | null {
+  if (!header) return null;
+  for (const pair of header.split(';')) {
+    const index = pair.indexOf('=');
+    if (index === -1) continue;
+    if (pair.slice(0, index).trim() === name) return pair.slice(index + 1).trim();
+  }
+  return null;
+}

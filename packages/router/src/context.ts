@@ -1,0 +1,35 @@
+import type { Database } from '@runhub/db';
+import type { Kysely } from 'kysely';
+import type { Actor } from './auth/actor.js';
+import { type Clock, databaseClock } from './clock.js';
+
+export type Context = {
+  db: Kysely<Database>;
+  /** Null when the request carried no valid credentials; procedures then answer 401. */
+  actor: Actor | null;
+  /** Carried into logs and audit rows. */
+  requestId: string | null;
+  clock: Clock;
+};
+
+export interface ContextOptions {
+  db: Kysely<Database>;
+  actor: Actor | null;
+  requestId?: string | null;
+  clock?: Clock;
+}
+
+/**
+ * The context without any HTTP: the server's adapters build it from a request, tests build it directly.
+ *
+ * @example
+ * const caller = createCaller(createContextInner({ db, actor: { adminId: 'ops-1', permissions: ['inhouse.read'], via: 'session' } }));
+ */
+export function createContextInner(options: ContextOptions): Context {
+  return {
+    db: options.db,
+    actor: options.actor,
+    requestId: options.requestId ?? null,
+    clock: options.clock ?? databaseClock,
+  };
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { createDatabase, type Database, migrateToLatest } from '@runhub/db';
+import { type Kysely, sql } from 'kysely';
+import type { Actor, Permission } from '../auth/actor.js';
+import type { Clock } from '../clock.js';
+import { createContextInner } from '../context.js';
+import { createCaller } from '../root.js';
+
+export interface TestDatabase {
+  db: Kysely<Database>;
+  /** The connection string of the fresh PostgreSQL database, or null on PGlite. */
+  url: string | null;
+  /** Closes the database and, on PostgreSQL, drops it. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A migrated throwaway database: a fresh PostgreSQL database on the server at `url` (or
+ * `TEST_DATABASE_URL`) when one is given, so test files can run in parallel; else in-memory PGlite.
+ */
+export async function createTestDatabase(url: string | undefined = process.env.TEST_DATABASE_URL): Promise<TestDatabase> {
+  if (!url) {
+    const db = createDatabase({ dataDir: 'memory' });
+    await migrateToLatest(db);
+    return { db, url: null, destroy: () => db.destroy() };
+  }
+  const name = `runhub_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = createDatabase({ url, poolSize: 1 });
+  await sql`create database ${sql.id(name)}`.execute(admin);
+  const testUrl = new URL(url);
+  testUrl.pathname = `/${name}`;
+  const db = createDatabase({ url: testUrl.toString(), poolSize: 30 });
+  await migrateToLatest(db);
+  return {
+    db,
+    url: testUrl.toString(),
+    destroy: async () => {
+      await db.destroy();
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+      await admin.destroy();
+    },
+  };
+}
+
+/** An actor with the given permissions (both by default). */
+export function testActor(permissions: readonly Permission[] = ['inhouse.read', 'inhouse.write'], adminId = 'test-admin'): Actor {
+  return { adminId, permissions, via: 'session' };
+}
+
+/**
+ * A caller as a given admin, in three lines of a test:
+ *
+ * @example
+ * const { db } = await createTestDatabase();
+ * const caller = createTestCaller(db);
+ * const { runs } = await caller.workflowRuns.list({});
+ */
+export function createTestCaller(
+  db: Kysely<Database>,
+  options: { actor?: Actor | null; clock?: Clock; requestId?: string } = {},
+) {
+  const actor = options.actor === undefined ? testActor() : options.actor;
+  return createCaller(createContextInner({ db, actor, requestId: options.requestId ?? 'test-request', ...(options.clock ? { clock: options.clock } : {}) }));
+}

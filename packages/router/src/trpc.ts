@@ -1,0 +1,73 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Permission } from './auth/actor.js';
+import { hasPermission } from './auth/actor.js';
+import type { Context } from './context.js';
+import { classifyDatabaseError, describeError } from './errors.js';
+
+/** Where a procedure is served besides `/trpc`: the REST adapter and the OpenAPI document read this. */
+export interface RestRoute {
+  method: 'GET' | 'POST';
+  /** The full path, with `:name` segments for path parameters (merged into the input). */
+  path: string;
+  /** One line for the OpenAPI document. */
+  summary: string;
+}
+
+export interface ProcedureMeta {
+  rest?: RestRoute;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const { body } = describeError(error);
+      return {
+        message: body.message,
+        code: shape.code,
+        data: {
+          code: body.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          ...(body.details ? { details: body.details } : {}),
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * Database failures become 503 (unreachable, timed out) or 400 (a malformed value that slipped
+ * past validation) here, once, instead of after every query.
+ */
+const mapDatabaseErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const kind = classifyDatabaseError(result.error.cause);
+    if (kind === 'unavailable') throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'database unavailable', cause: result.error.cause });
+    if (kind === 'bad_input') throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input value', cause: result.error.cause });
+  }
+  return result;
+});
+
+/** 401 without valid credentials, 403 without the permission; runs before input validation (SPEC §3). */
+function requirePermission(permission: Permission) {
+  return t.middleware(({ ctx, next }) => {
+    if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Missing or invalid credentials' });
+    if (!hasPermission(ctx.actor, permission)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `This action needs the ${permission} permission` });
+    }
+    return next({ ctx: { ...ctx, actor: ctx.actor } });
+  });
+}
+
+const baseProcedure = t.procedure.use(mapDatabaseErrors);
+
+/** For reads: needs `inhouse.read`. */
+export const readProcedure = baseProcedure.use(requirePermission('inhouse.read'));
+/** For writes: needs `inhouse.write`; every write records an audit row in its own transaction. */
+export const writeProcedure = baseProcedure.use(requirePermission('inhouse.write'));
