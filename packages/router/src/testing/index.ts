@@ -6,6 +6,8 @@ import type { Clock } from '../clock.js';
 import { createContextInner } from '../context.js';
 import { createCaller } from '../root.js';
 
+export { createEvent, createProject, createRun, createSend, createStuckRun } from './factories.js';
+
 export interface TestDatabase {
   db: Kysely<Database>;
   /** The connection string of the fresh PostgreSQL database, or null on PGlite. */
