@@ -19,7 +19,13 @@ const positiveInt = (fallback: number) =>
     });
 
 const ZEnv = z.object({
-  PORT: positiveInt(8787).pipe(z.number().max(65535, 'must be a port number (1-65535)')),
+  PORT: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? '8787' : value.trim()))
+    .pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number (0 picks a free one)'))
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be a port number (0-65535)')),
   HOST: z.string().optional().transform((value) => value || '127.0.0.1'),
   DATABASE_URL: z
     .string()

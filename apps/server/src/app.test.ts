@@ -1,0 +1,150 @@
+import { createProject, createRun } from '@runhub/router/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, createHarness, type Harness, readEnvelope, SESSION_SECRET, sessionCookie, tokenHeaders } from './test/harness.js';
+
+const RUNS = '/v1/admin/inhouse/workflow-runs';
+let h: Harness;
+let projectId: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  const project = await createProject(h.testDb.db, { name: 'My Store' });
+  projectId = project.id;
+  for (let i = 0; i < 3; i++) await createRun(h.testDb.db, projectId, { requested_at: new Date(Date.UTC(2026, 0, 30, 10, i)) });
+});
+afterAll(() => h.testDb.destroy());
+
+function unsignedJwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
+}
+
+describe('GET /v1/admin/inhouse/workflow-runs over REST', () => {
+  it('answers the success envelope with runs and a cursor that pages on', async () => {
+    const first = await readEnvelope(await h.app.request(`${RUNS}?limit=2&projectId=${projectId}`, { headers: tokenHeaders() }));
+    expect(first.ok).toBe(true);
+    const data = first.data as { runs: { projectName: string; requestedAt: string }[]; nextCursor: string };
+    expect(data.runs).toHaveLength(2);
+    expect(data.runs[0]).toMatchObject({ projectName: 'My Store', requestedAt: '2026-01-30T10:02:00.000Z' });
+    const second = await readEnvelope(await h.app.request(`${RUNS}?limit=2&projectId=${projectId}&cursor=${data.nextCursor}`, { headers: tokenHeaders() }));
+    expect(second.data).toMatchObject({ runs: [{ requestedAt: '2026-01-30T10:00:00.000Z' }], nextCursor: null });
+  });
+
+  it.each([
+    ['limit=abc', 'limit'],
+    ['limit=0', 'limit'],
+    ['limit=201', 'limit'],
+    ['limit=1.5', 'limit'],
+    ['limit=1&limit=2', 'limit'],
+    ['status=paused', 'status'],
+    ['projectId=not-a-uuid', 'projectId'],
+    ['cursor=%%%', 'cursor'],
+    ['actionId=a&actionId=b', 'actionId'],
+  ])('answers 400 with details.issues for %s', async (query, path) => {
+    const response = await h.app.request(`${RUNS}?${query}`, { headers: tokenHeaders() });
+    expect(response.status).toBe(400);
+    const body = await readEnvelope(response);
+    expect(body.ok).toBe(false);
+    expect(body.error?.code).toBe('BAD_REQUEST');
+    expect(body.error?.details?.issues?.map((i) => i.path)).toContain(path);
+  });
+
+  it('answers 405 for another method on a known path and 404 for an unknown path', async () => {
+    const post = await h.app.request(RUNS, { method: 'POST', headers: tokenHeaders() });
+    expect(post.status).toBe(405);
+    expect((await readEnvelope(post)).error?.code).toBe('METHOD_NOT_ALLOWED');
+    expect(post.headers.get('allow')).toBe('GET');
+    const unknown = await h.app.request('/v1/admin/inhouse/nothing-here', { headers: tokenHeaders() });
+    expect(unknown.status).toBe(404);
+    expect((await readEnvelope(unknown)).error?.code).toBe('NOT_FOUND');
+  });
+
+  it('checks credentials before the route: unknown paths and wrong methods answer 401 to anonymous callers', async () => {
+    for (const [path, method] of [['/v1/admin/inhouse/nothing-here', 'GET'], [RUNS, 'DELETE']] as const) {
+      const response = await h.app.request(path, { method });
+      expect(response.status).toBe(401);
+      expect((await readEnvelope(response)).error?.code).toBe('UNAUTHORIZED');
+    }
+  });
+
+  it('checks permission before input: a read-less session with bad input gets 403', async () => {
+    const response = await h.app.request(`${RUNS}?limit=abc`, { headers: sessionCookie({ permissions: ['inhouse.write'] }) });
+    expect(response.status).toBe(403);
+    expect((await readEnvelope(response)).error?.code).toBe('FORBIDDEN');
+  });
+
+  it('answers 413 in the envelope for a body over 64 KiB', async () => {
+    const response = await h.app.request(RUNS, {
+      method: 'POST',
+      headers: tokenHeaders({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ reason: 'x'.repeat(70_000) }),
+    });
+    expect(response.status).toBe(413);
+    expect((await readEnvelope(response)).error?.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('authentication (SPEC §4)', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const cases: [string, Record<string, string>, number][] = [
+    ['no credentials', {}, 401],
+    ['a wrong token', { 'x-sheen-admin-token': 'wrong-token-0123456789abcdef' }, 401],
+    ['a token of another length', { 'x-sheen-admin-token': `${ADMIN_TOKEN}x` }, 401],
+    ['an empty token', { 'x-sheen-admin-token': '' }, 401],
+    ['a wrong token beside a valid cookie', { 'x-sheen-admin-token': 'wrong', ...sessionCookie() }, 401],
+    ['the valid token', tokenHeaders(), 200],
+    ['a valid session cookie', sessionCookie(), 200],
+    ['a read-only session cookie', sessionCookie({ permissions: ['inhouse.read'] }), 200],
+    ['an expired cookie', sessionCookie({ exp: now() - 10 }), 401],
+    ['a cookie without exp', sessionCookie({ exp: undefined }), 401],
+    ['a cookie signed with another secret', sessionCookie({}, 'another-secret-0123456789abcdef-0123456789'), 401],
+    ['an alg:none cookie', { cookie: `sheen_admin_session=${unsignedJwt({ sub: 'x', permissions: ['inhouse.read'], exp: now() + 3600 })}` }, 401],
+    ['a malformed cookie', { cookie: 'sheen_admin_session=not.a.jwt' }, 401],
+    ['a cookie without inhouse.read', sessionCookie({ permissions: ['billing.read'] }), 403],
+    ['a cookie whose permissions are not a list', sessionCookie({ permissions: 'inhouse.read' }), 401],
+  ];
+  it.each(cases.map(([name, headers, status]) => [`${name} → ${status}`, headers, status] as const))('%s', async (_name, headers, status) => {
+    const response = await h.app.request(RUNS, { headers });
+    expect(response.status).toBe(status);
+    const body = await readEnvelope(response);
+    expect(body.ok).toBe(status === 200);
+  });
+
+  it('accepts every secret of a comma-separated rotation list', async () => {
+    const { createApp } = await import('./app.js');
+    const { createLogger } = await import('./logger.js');
+    const rotated = createApp({
+      db: h.testDb.db,
+      auth: { adminTokens: ['old-token-0123456789abcdef', ADMIN_TOKEN], sessionSecrets: ['new-secret-0123456789abcdef-0123456789', SESSION_SECRET] },
+      logger: createLogger('silent'),
+    });
+    expect((await rotated.request(RUNS, { headers: { 'x-sheen-admin-token': 'old-token-0123456789abcdef' } })).status).toBe(200);
+    expect((await rotated.request(RUNS, { headers: sessionCookie({}, 'new-secret-0123456789abcdef-0123456789') })).status).toBe(200);
+  });
+
+  it('never writes tokens, cookies or JWTs to the log', async () => {
+    const cookie = sessionCookie();
+    await h.app.request(`${RUNS}?limit=1`, { headers: { ...cookie } });
+    await h.app.request(RUNS, { headers: { 'x-sheen-admin-token': 'leaked-wrong-token-0123456789' } });
+    const jwt = cookie.cookie.split('sheen_admin_session=')[1] ?? '';
+    const log = h.logs.join('\n');
+    expect(log).toContain('"path":"/v1/admin/inhouse/workflow-runs"');
+    for (const secret of [ADMIN_TOKEN, jwt, jwt.split('.')[2] ?? '', 'leaked-wrong-token', SESSION_SECRET]) {
+      expect(log).not.toContain(secret);
+    }
+  });
+});
+
+describe('health and readiness', () => {
+  it('answers /healthz and /readyz without credentials', async () => {
+    expect((await h.app.request('/healthz')).status).toBe(200);
+    expect(await (await h.app.request('/readyz')).json()).toEqual({ ok: true });
+  });
+
+  it('gives every response a request id and echoes a sane incoming one', async () => {
+    const response = await h.app.request('/healthz', { headers: { 'x-request-id': 'abc-123' } });
+    expect(response.headers.get('x-request-id')).toBe('abc-123');
+    const fresh = await h.app.request('/healthz', { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies SPEC §6 defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 8787,
+      databaseUrl: undefined,
+      dataDir: '.runhub',
+      adminTokens: [],
+      sessionSecrets: [],
+      rollupIntervalMinutes: 15,
+      kpiStaleAfterMinutes: 30,
+      logLevel: 'info',
+    });
+  });
+
+  it('splits comma-separated tokens and secrets for rotation', () => {
+    const config = loadConfig({ ADMIN_TOKEN: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb', SESSION_SECRET: `${'s'.repeat(32)},${'t'.repeat(32)}` });
+    expect(config.adminTokens).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
+    expect(config.sessionSecrets).toHaveLength(2);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['ROLLUP_INTERVAL_MINUTES', '0'],
+    ['DB_STATEMENT_TIMEOUT_MS', '-5'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['ADMIN_TOKEN', 'short'],
+  ])('refuses a bad %s, naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(name));
+  });
+
+  it('never echoes a secret in its message', () => {
+    try {
+      loadConfig({ ADMIN_TOKEN: 'tiny-secret' });
+    } catch (error) {
+      expect(String(error)).not.toContain('tiny-secret');
+    }
+  });
+});

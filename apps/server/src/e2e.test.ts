@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAdminClient, TRPCClientError } from '@runhub/client';
+import { createProject, createRun, createTestDatabase, type TestDatabase } from '@runhub/router/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from './test/server-process.js';
+
+/**
+ * The real server process, as `pnpm start` runs it: on the PostgreSQL test server when
+ * TEST_DATABASE_URL is set, else on a fresh embedded database that it seeds itself.
+ */
+let server: ServerProcess;
+let token: string;
+let testDb: TestDatabase | undefined;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'runhub-e2e-'));
+  if (process.env.TEST_DATABASE_URL) {
+    testDb = await createTestDatabase();
+    const project = await createProject(testDb.db, { name: 'E2E Store' });
+    for (let i = 0; i < 5; i++) await createRun(testDb.db, project.id, { status: i % 2 ? 'failed' : 'succeeded' });
+    token = 'e2e-admin-token-0123456789abcdef';
+    server = await startServer({ DATABASE_URL: testDb.url ?? '', ADMIN_TOKEN: token, RUNHUB_DATA_DIR: dataDir });
+  } else {
+    server = await startServer({ RUNHUB_DATA_DIR: dataDir });
+    token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await testDb?.destroy();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the server process', () => {
+  it('prints its URL and how to authenticate', () => {
+    expect(server.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    if (!testDb) expect(server.output()).toContain(token);
+  });
+
+  it('serves the same runs to the typed client and to plain fetch on the REST path', async () => {
+    const admin = createAdminClient({ baseUrl: server.url, token });
+    const viaClient = await admin.workflowRuns.list.query({ limit: 5 });
+    expect(viaClient.runs).toHaveLength(5);
+    const first = viaClient.runs[0];
+    expect(first?.requestedAt).toMatch(/Z$/);
+
+    const response = await fetch(`${server.url}/v1/admin/inhouse/workflow-runs?limit=5`, { headers: { 'x-sheen-admin-token': token } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, data: viaClient });
+  });
+
+  it('gives the typed client SPEC error codes', async () => {
+    const anonymous = createAdminClient({ baseUrl: server.url });
+    const error = await anonymous.workflowRuns.list.query({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<never>).data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
+
+    const admin = createAdminClient({ baseUrl: server.url, token });
+    const invalid = await admin.workflowRuns.list.query({ limit: 500 }).catch((e: unknown) => e);
+    expect((invalid as TRPCClientError<never>).data).toMatchObject({ code: 'BAD_REQUEST', details: { issues: [{ path: 'limit' }] } });
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    expect(await server.stop()).toBe(0);
+  });
+});
+
+describe('start-up refusals', () => {
+  it('refuses to start on PostgreSQL with neither ADMIN_TOKEN nor SESSION_SECRET, saying why', async () => {
+    const failure = await startServer({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, 20_000).catch((e: unknown) => e);
+    expect(String(failure)).toMatch(/exited with 1[\s\S]*neither ADMIN_TOKEN nor SESSION_SECRET/);
+  });
+
+  it('refuses a bad variable, naming it', async () => {
+    const failure = await startServer({ PORT: 'eighty' }, 20_000).catch((e: unknown) => e);
+    expect(String(failure)).toMatch(/exited with 1[\s\S]*PORT/);
+  });
+});

@@ -1,0 +1,48 @@
+import { signSessionJwt } from '@runhub/router';
+import { createTestDatabase, type TestDatabase } from '@runhub/router/testing';
+import type { Hono } from 'hono';
+import { expect } from 'vitest';
+import { createApp } from '../app.js';
+import type { AppEnv } from '../env.js';
+import { createLogger } from '../logger.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const SESSION_SECRET = 'test-session-secret-0123456789abcdef-0123456789';
+
+export interface Harness {
+  testDb: TestDatabase;
+  app: Hono<AppEnv>;
+  /** Every log line the app wrote, for asserting what never reaches a log. */
+  logs: string[];
+}
+
+/** A migrated throwaway database and an app on it, logging into memory. */
+export async function createHarness(): Promise<Harness> {
+  const testDb = await createTestDatabase();
+  const logs: string[] = [];
+  const logger = createLogger('debug', (line) => logs.push(line));
+  const app = createApp({ db: testDb.db, auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [SESSION_SECRET] }, logger });
+  return { testDb, app, logs };
+}
+
+export const tokenHeaders = (extra: Record<string, string> = {}) => ({ 'x-sheen-admin-token': ADMIN_TOKEN, ...extra });
+
+/** A session cookie header; an hour of validity and both permissions unless told otherwise. */
+export function sessionCookie(claims: Record<string, unknown> = {}, secret = SESSION_SECRET): { cookie: string } {
+  const jwt = signSessionJwt(
+    { sub: 'admin-42', permissions: ['inhouse.read', 'inhouse.write'], exp: Math.floor(Date.now() / 1000) + 3600, ...claims },
+    secret,
+  );
+  return { cookie: `theme=dark; sheen_admin_session=${jwt}` };
+}
+
+export interface Envelope {
+  ok: boolean;
+  data?: unknown;
+  error?: { code: string; message: string; details?: { issues?: { path: string; message: string }[]; [key: string]: unknown } };
+}
+
+export async function readEnvelope(response: Response): Promise<Envelope> {
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  return (await response.json()) as Envelope;
+}
