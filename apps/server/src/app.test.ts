@@ -148,3 +148,23 @@ describe('health and readiness', () => {
     expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('browser-facing headers', () => {
+  it('sends security headers and no CORS grant by default', async () => {
+    const response = await h.app.request(RUNS, { headers: { ...tokenHeaders(), origin: 'https://evil.example' } });
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('grants CORS only to the configured admin origin', async () => {
+    const { createApp } = await import('./app.js');
+    const { createLogger } = await import('./logger.js');
+    const app = createApp({ db: h.testDb.db, auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [] }, logger: createLogger('silent'), corsOrigins: ['https://admin.example'] });
+    const allowed = await app.request(RUNS, { method: 'OPTIONS', headers: { origin: 'https://admin.example', 'access-control-request-method': 'GET' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example');
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    const denied = await app.request(RUNS, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

@@ -3,6 +3,8 @@ import type { Database } from '@runhub/db';
 import { appRouter, authenticate, type AuthConfig, type Clock, createContextInner } from '@runhub/router';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
 import { type Kysely, sql } from 'kysely';
 import type { AppEnv } from './env.js';
 import { failWith } from './envelope.js';
@@ -22,6 +24,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Bound on the readiness probe's query. */
   readinessTimeoutMs?: number;
+  /** Browser origins allowed to call (the admin panel's); none by default, so CORS stays closed. */
+  corsOrigins?: readonly string[];
 }
 
 /**
@@ -36,6 +40,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use('*', requestLog(logger));
+  app.use('*', secureHeaders());
+  const origins = options.corsOrigins ?? [];
+  if (origins.length > 0) {
+    app.use('*', cors({ origin: [...origins], credentials: true, allowHeaders: ['content-type', 'x-sheen-admin-token', 'x-sheen-admin-user-id', 'x-request-id'], maxAge: 600 }));
+  }
   app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => failWith(c, 'PAYLOAD_TOO_LARGE', `The body exceeds ${MAX_BODY_BYTES} bytes`) }));
 
   app.get('/healthz', (c) => c.json({ ok: true }));

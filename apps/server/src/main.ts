@@ -44,7 +44,12 @@ async function main(): Promise<void> {
     }
   }
 
-  const app = createApp({ db, auth: { adminTokens: config.adminTokens, sessionSecrets: config.sessionSecrets }, logger });
+  const app = createApp({
+    db,
+    auth: { adminTokens: config.adminTokens, sessionSecrets: config.sessionSecrets },
+    logger,
+    corsOrigins: config.corsOrigins,
+  });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
     const lines = [
