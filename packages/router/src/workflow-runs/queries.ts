@@ -1,7 +1,8 @@
 import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import { encodeCursor, toIso, toPage } from '../pagination.js';
-import type { ListRunsInput, ListRunsOutput, WorkflowRunDto } from './schemas.js';
+import type { Clock } from '../clock.js';
+import type { ListRunsInput, ListRunsOutput, StuckRunsInput, StuckRunsOutput, WorkflowRunDto } from './schemas.js';
 
 const RUNS_CURSOR = 'workflow-runs';
 
@@ -60,6 +61,13 @@ export function toRunDto(row: RunRow): WorkflowRunDto {
  * that starts with it, so any page reads only its own rows.
  */
 export async function listRuns(db: Kysely<Database>, input: ListRunsInput): Promise<ListRunsOutput> {
+  const rows = await runsPageQuery(db, input).execute();
+  const { page, nextCursor } = toPage(rows, input.limit, (row) => encodeCursor(RUNS_CURSOR, [row.sort_key, row.id]));
+  return { runs: page.map(toRunDto), nextCursor };
+}
+
+/** The page query of `listRuns`, unexecuted, so its plan can be checked. */
+export function runsPageQuery(db: Kysely<Database>, input: ListRunsInput) {
   let query = selectRuns(db).select(sql<string>`r.requested_at::text`.as('sort_key'));
   if (input.projectId) query = query.where('r.project_id', '=', input.projectId);
   if (input.status) query = query.where('r.status', '=', input.status);
@@ -68,11 +76,41 @@ export async function listRuns(db: Kysely<Database>, input: ListRunsInput): Prom
     const [requestedAt, id] = input.cursor;
     query = query.where(sql<boolean>`(r.requested_at, r.id) < (${requestedAt}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await query
+  return query
     .orderBy('r.requested_at', 'desc')
     .orderBy('r.id', 'desc')
-    .limit(input.limit + 1)
-    .execute();
-  const { page, nextCursor } = toPage(rows, input.limit, (row) => encodeCursor(RUNS_CURSOR, [row.sort_key, row.id]));
-  return { runs: page.map(toRunDto), nextCursor };
+    .limit(input.limit + 1);
+}
+
+/**
+ * Stuck runs (running, lease expired), oldest lease first: the partial indexes on running runs
+ * keep this cheap however many runs have finished.
+ */
+export async function listStuckRuns(db: Kysely<Database>, input: StuckRunsInput, clock: Clock): Promise<StuckRunsOutput> {
+  const rows = await stuckRunsQuery(db, input, clock).execute();
+  return {
+    runs: rows.map((row) => ({
+      id: row.id,
+      projectId: row.project_id,
+      projectName: row.project_name,
+      actionId: row.action_id,
+      requestedAt: row.requested_at.toISOString(),
+      leaseExpiresAt: row.lease_expires_at.toISOString(),
+      attempts: row.attempts,
+    })),
+  };
+}
+
+/** The query of `listStuckRuns`, unexecuted, so its plan can be checked. */
+export function stuckRunsQuery(db: Kysely<Database>, input: StuckRunsInput, clock: Clock) {
+  let query = db
+    .selectFrom('workflow_runs as r')
+    .innerJoin('projects as p', 'p.id', 'r.project_id')
+    .select(['r.id', 'r.project_id', 'p.name as project_name', 'r.action_id', 'r.requested_at', 'r.lease_expires_at', 'r.attempts'])
+    .where('r.status', '=', 'running')
+    .where('r.lease_expires_at', '<', clock.now())
+    // The comparison above rules out a null lease.
+    .$narrowType<{ lease_expires_at: Date }>();
+  if (input.projectId) query = query.where('r.project_id', '=', input.projectId);
+  return query.orderBy('r.lease_expires_at', 'asc').orderBy('r.id', 'asc').limit(input.limit);
 }

@@ -42,3 +42,37 @@ export const ZListRunsOutput = z.object({
 export type ListRunsInput = z.output<typeof ZListRunsInput>;
 export type WorkflowRunDto = z.output<typeof ZWorkflowRun>;
 export type ListRunsOutput = z.output<typeof ZListRunsOutput>;
+
+export const ZStuckRunsInput = z.object({
+  projectId: z.guid().optional(),
+  limit: zLimit,
+});
+
+export const ZStuckRun = z.object({
+  id: z.guid(),
+  projectId: z.guid(),
+  projectName: z.string(),
+  actionId: z.string(),
+  requestedAt: zIsoTimestamp,
+  leaseExpiresAt: zIsoTimestamp,
+  attempts: z.int(),
+});
+
+export const ZStuckRunsOutput = z.object({ runs: z.array(ZStuckRun) });
+
+/** Why an operator made a change: kept in the audit log (SPEC §3.2: 1–1000 characters after trimming). */
+export const zReason = z.string().trim().min(1, 'reason must not be empty').max(1000);
+
+export const ZRunWriteInput = z.object({
+  id: z.guid(),
+  reason: zReason,
+});
+
+export const ZRetryRunOutput = z.object({ newRunId: z.guid(), status: z.literal('queued') });
+export const ZCancelRunOutput = z.object({ status: z.literal('cancelled') });
+
+export type StuckRunsInput = z.output<typeof ZStuckRunsInput>;
+export type StuckRunsOutput = z.output<typeof ZStuckRunsOutput>;
+export type RunWriteInput = z.output<typeof ZRunWriteInput>;
+export type RetryRunOutput = z.output<typeof ZRetryRunOutput>;
+export type CancelRunOutput = z.output<typeof ZCancelRunOutput>;

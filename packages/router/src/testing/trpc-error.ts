@@ -1,0 +1,20 @@
+import { TRPCError } from '@trpc/server';
+import { AppError } from '../errors.js';
+
+/**
+ * What a call failed with: its tRPC code and, for an `AppError`, its details; `{ code: 'OK' }` when
+ * it succeeded. Anything that is not a TRPCError is rethrown, so a bug never passes for a 4xx.
+ *
+ * @example
+ * expect(await errorOf(caller.workflowRuns.retry({ id, reason: 'x' }))).toEqual({ code: 'CONFLICT', details: { retryRunId } });
+ */
+export async function errorOf(promise: Promise<unknown>): Promise<{ code: string; details?: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError && error.details) return { code: error.code, details: error.details };
+    if (error instanceof TRPCError) return { code: error.code };
+    throw error;
+  }
+  return { code: 'OK' };
+}
