@@ -1,0 +1,55 @@
+import type { Database } from '@runhub/db';
+import { type Kysely, sql } from 'kysely';
+import { encodeCursor, toPage } from '../pagination.js';
+import type { ListAuditInput, ListAuditOutput } from './schemas.js';
+
+const AUDIT_CURSOR = 'audit-log';
+
+/** Audit entries, newest first, keyset-paged on `(created_at, id)`. */
+export async function listAuditEntries(db: Kysely<Database>, input: ListAuditInput): Promise<ListAuditOutput> {
+  const rows = await auditPageQuery(db, input).execute();
+  const { page, nextCursor } = toPage(rows, input.limit, (row) => encodeCursor(AUDIT_CURSOR, [row.sort_key, row.id]));
+  return {
+    entries: page.map((row) => ({
+      id: row.id,
+      adminId: row.admin_id,
+      action: row.action,
+      targetType: row.target_type,
+      targetId: row.target_id,
+      reason: row.reason,
+      details: row.details,
+      requestId: row.request_id,
+      createdAt: row.created_at.toISOString(),
+    })),
+    nextCursor,
+  };
+}
+
+/** The page query of `listAuditEntries`, unexecuted, so its plan can be checked. */
+export function auditPageQuery(db: Kysely<Database>, input: ListAuditInput) {
+  let query = db
+    .selectFrom('admin_audit_log as a')
+    .select([
+      'a.id',
+      'a.admin_id',
+      'a.action',
+      'a.target_type',
+      'a.target_id',
+      'a.reason',
+      'a.details',
+      'a.request_id',
+      'a.created_at',
+      sql<string>`a.created_at::text`.as('sort_key'),
+    ]);
+  if (input.adminId) query = query.where('a.admin_id', '=', input.adminId);
+  if (input.action) query = query.where('a.action', '=', input.action);
+  if (input.targetId) query = query.where('a.target_id', '=', input.targetId);
+  if (input.cursor) {
+    const [createdAt, id] = input.cursor;
+    query = query.where(sql<boolean>`(a.created_at, a.id) < (${createdAt}::timestamptz, ${id}::bigint)`);
+  }
+  return query
+    .orderBy('a.created_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(input.limit + 1);
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { zIsoTimestamp, zLimit, zTimeCursor } from '../pagination.js';
+
+export const ZListAuditInput = z.object({
+  adminId: z.string().min(1).max(256).optional(),
+  action: z.string().min(1).max(200).optional(),
+  targetId: z.string().min(1).max(200).optional(),
+  limit: zLimit,
+  cursor: zTimeCursor('audit-log', z.int().positive()).optional(),
+});
+
+export const ZAuditEntry = z.object({
+  id: z.int(),
+  adminId: z.string(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  reason: z.string(),
+  details: z.json(),
+  requestId: z.string().nullable(),
+  createdAt: zIsoTimestamp,
+});
+
+export const ZListAuditOutput = z.object({
+  entries: z.array(ZAuditEntry),
+  nextCursor: z.string().nullable(),
+});
+
+export type ListAuditInput = z.output<typeof ZListAuditInput>;
+export type ListAuditOutput = z.output<typeof ZListAuditOutput>;
