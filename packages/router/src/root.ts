@@ -1,11 +1,13 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createCallerFactory, router } from './trpc.js';
+import { businessEventsRouter } from './business-events/router.js';
 import { workflowRunsRouter } from './workflow-runs/router.js';
 import { workflowSendsRouter } from './workflow-sends/router.js';
 import { auditLogRouter } from './audit-log/router.js';
 
 export const appRouter = router({
   workflowRuns: workflowRunsRouter,
+  businessEvents: businessEventsRouter,
   workflowSends: workflowSendsRouter,
   auditLog: auditLogRouter,
 });

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as coreTables from './2026-11-28-0001-core-tables.js';
+import * as businessEventsIndexes from './2026-11-28-0003-business-events-indexes.js';
 
 /**
  * Every migration, by name. Names sort by date, which is the order Kysely's Migrator applies
@@ -7,4 +8,5 @@ import * as coreTables from './2026-11-28-0001-core-tables.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-28-0001-core-tables': coreTables,
+  '2026-11-28-0003-business-events-indexes': businessEventsIndexes,
 };
