@@ -71,8 +71,12 @@ function openPostgres(url: string, config: DatabaseConfig): Kysely<Database> {
         parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // Without a listener, a connection killed while idle (restart, failover) would crash the process.
-  pool.on('error', (error) => config.onConnectionError?.(error));
+  // A connection that dies (restart, failover, network cut) emits 'error'; without a listener that
+  // crashes the process. The pool listens only while a client is idle, so every client gets its own
+  // listener too: the query in flight fails on its own and the pool replaces the client.
+  const onError = (error: Error) => config.onConnectionError?.(error);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
