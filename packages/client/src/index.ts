@@ -1,7 +1,8 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@runhub/router';
 
 export type { AppRouter, RouterInputs, RouterOutputs } from '@runhub/router';
+export { getAdminErrorCode, isAdminApiError, type AdminApiError, type AdminErrorCode } from './errors.js';
 
 export interface AdminClientOptions {
   /** Where the API is served, e.g. `http://localhost:8787` (the client calls `<baseUrl>/trpc`). */
@@ -16,6 +17,9 @@ export interface AdminClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
+/** The typed client: `admin.<domain>.<procedure>.query(input)` for reads, `.mutate(input)` for writes. */
+export type AdminClient = TRPCClient<AppRouter>;
+
 /**
  * The typed admin SDK: every procedure with its input and output types.
  *
@@ -23,7 +27,7 @@ export interface AdminClientOptions {
  * const admin = createAdminClient({ baseUrl: 'http://localhost:8787', token: process.env.ADMIN_TOKEN });
  * const { runs, nextCursor } = await admin.workflowRuns.list.query({ status: 'failed', limit: 20 });
  */
-export function createAdminClient(options: AdminClientOptions) {
+export function createAdminClient(options: AdminClientOptions): AdminClient {
   const fixed: Record<string, string> = {};
   if (options.token) fixed['x-sheen-admin-token'] = options.token;
   if (options.adminUserId) fixed['x-sheen-admin-user-id'] = options.adminUserId;
@@ -40,7 +44,5 @@ export function createAdminClient(options: AdminClientOptions) {
     ],
   });
 }
-
-export type AdminClient = ReturnType<typeof createAdminClient>;
 
 export { TRPCClientError };
