@@ -96,6 +96,45 @@ export interface AdminAuditLogTable {
   created_at: GeneratedTimestamp;
 }
 
+export const KPI_ROLLUP_TRIGGERS = ['schedule', 'manual'] as const;
+export type KpiRollupTrigger = (typeof KPI_ROLLUP_TRIGGERS)[number];
+
+export const KPI_ROLLUP_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type KpiRollupRunStatus = (typeof KPI_ROLLUP_RUN_STATUSES)[number];
+
+/** One rollup run, from the moment it is queued; the rows in `queued` are the rollup's queue. */
+export interface KpiRollupRunsTable {
+  id: Generated<number>;
+  trigger: KpiRollupTrigger;
+  admin_id: string | null;
+  reason: string | null;
+  /** Null: all projects. */
+  project_id: string | null;
+  status: KpiRollupRunStatus;
+  queued_at: GeneratedTimestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  duration_ms: number | null;
+  projects_affected: Generated<number>;
+  projects_failed: Generated<number>;
+  error: string | null;
+}
+
+/** Per project: when a rollup last checked it, and the highest `received_at` it has counted. */
+export interface KpiRollupStateTable {
+  project_id: string;
+  last_rollup_at: Timestamp;
+  watermark: Timestamp | null;
+}
+
+export interface KpiRollupErrorsTable {
+  id: Generated<number>;
+  occurred_at: GeneratedTimestamp;
+  run_id: number | null;
+  project_id: string | null;
+  message: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   workflow_runs: WorkflowRunsTable;
@@ -103,6 +142,9 @@ export interface Database {
   business_events: BusinessEventsTable;
   business_kpi_daily: BusinessKpiDailyTable;
   admin_audit_log: AdminAuditLogTable;
+  kpi_rollup_runs: KpiRollupRunsTable;
+  kpi_rollup_state: KpiRollupStateTable;
+  kpi_rollup_errors: KpiRollupErrorsTable;
 }
 
 export type Project = Selectable<ProjectsTable>;
@@ -116,3 +158,4 @@ export type BusinessEvent = Selectable<BusinessEventsTable>;
 export type NewBusinessEvent = Insertable<BusinessEventsTable>;
 export type AdminAuditEntry = Selectable<AdminAuditLogTable>;
 export type NewAdminAuditEntry = Insertable<AdminAuditLogTable>;
+export type KpiRollupRun = Selectable<KpiRollupRunsTable>;

@@ -1,0 +1,191 @@
+import type { Database, KpiRollupTrigger } from '@runhub/db';
+import { type Kysely, sql } from 'kysely';
+import type { Clock } from '../clock.js';
+import { type RollupEngineOptions, type RollupProject, rollupProject } from './rollup-engine.js';
+import { withRollupLock } from './rollup-lock.js';
+
+/** A run that holds the rollup lock and has its `started_at`. */
+export interface StartedRun {
+  id: number;
+  project_id: string | null;
+}
+
+export interface RunOutcome {
+  runId: number;
+  status: 'succeeded' | 'failed';
+  projectsChecked: number;
+  projectsFailed: number;
+  durationMs: number;
+  error: string | null;
+}
+
+const MAX_MESSAGE = 2000;
+
+/**
+ * Executes a started run: every project it covers, one transaction each. A project that fails is
+ * recorded in `kpi_rollup_errors` and keeps its previous buckets and `lastRollupAt`; the others go on.
+ * Call only while holding the rollup lock.
+ */
+export async function executeRun(db: Kysely<Database>, run: StartedRun, options: RollupEngineOptions): Promise<RunOutcome> {
+  // The duration is measured here, after `started_at` was fixed, so `started_at + duration` never
+  // passes the moment the lock is released: runs recorded one after another never appear to overlap.
+  const startedMs = performance.now();
+  let checked = 0;
+  let failed = 0;
+  let error: string | null = null;
+  try {
+    const projects = await projectsOfRun(db, run);
+    await db.updateTable('kpi_rollup_runs').set({ projects_affected: projects.length }).where('id', '=', run.id).execute();
+    for (const project of projects) {
+      if (options.shouldStop?.()) {
+        error = `Stopped by a server shutdown after ${checked} of ${projects.length} projects`;
+        break;
+      }
+      checked++;
+      try {
+        await rollupProject(db, project, run.id, options);
+      } catch (thrown) {
+        failed++;
+        await recordRollupError(db, options.clock, { runId: run.id, projectId: project.id, message: messageOf(thrown) });
+      }
+    }
+    if (!error && failed > 0) error = `${failed} of ${projects.length} projects failed`;
+  } catch (thrown) {
+    error = messageOf(thrown);
+    await recordRollupError(db, options.clock, { runId: run.id, projectId: null, message: error });
+  }
+  const durationMs = Math.round(performance.now() - startedMs);
+  const status = error ? 'failed' : 'succeeded';
+  await sql`
+    update kpi_rollup_runs
+    set status = ${status}, duration_ms = ${durationMs}, finished_at = started_at + make_interval(secs => ${durationMs / 1000}),
+        projects_failed = ${failed}, error = ${error}
+    where id = ${run.id}`.execute(db);
+  return { runId: run.id, status, projectsChecked: checked, projectsFailed: failed, durationMs, error };
+}
+
+/** The projects a run covers: one, or all that existed when it started. */
+function projectsOfRun(db: Kysely<Database>, run: StartedRun): Promise<RollupProject[]> {
+  let query = db
+    .selectFrom('projects as p')
+    .select(['p.id', 'p.timezone', 'p.currency_code'])
+    .where(sql<boolean>`p.created_at <= (select started_at from kpi_rollup_runs where id = ${run.id})`);
+  if (run.project_id) query = query.where('p.id', '=', run.project_id);
+  return query.orderBy('p.id').execute();
+}
+
+export async function recordRollupError(
+  db: Kysely<Database>,
+  clock: Clock,
+  error: { runId: number | null; projectId: string | null; message: string },
+): Promise<void> {
+  await db
+    .insertInto('kpi_rollup_errors')
+    .values({ occurred_at: clock.now(), run_id: error.runId, project_id: error.projectId, message: error.message.slice(0, MAX_MESSAGE) })
+    .execute();
+}
+
+function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
+/** The oldest queued run, now started. Call only while holding the rollup lock. */
+export async function claimNextQueuedRun(db: Kysely<Database>, clock: Clock): Promise<StartedRun | undefined> {
+  return db
+    .updateTable('kpi_rollup_runs')
+    .set({ status: 'running', started_at: clock.now() })
+    .where('id', '=', (eb) =>
+      eb.selectFrom('kpi_rollup_runs').select('id').where('status', '=', 'queued').orderBy('id').limit(1).forUpdate().skipLocked(),
+    )
+    .returning(['id', 'project_id'])
+    .executeTakeFirst();
+}
+
+/**
+ * Starts the scheduled all-projects run when one is due: one interval after the last all-projects
+ * run began (whoever triggered it), at once when there was none. Read from the database, so the
+ * schedule survives restarts and is shared by every instance. Call only while holding the lock.
+ */
+export async function startScheduledRunIfDue(db: Kysely<Database>, clock: Clock, intervalMinutes: number): Promise<StartedRun | undefined> {
+  const now = clock.now();
+  const { rows } = await sql<StartedRun>`
+    insert into kpi_rollup_runs (trigger, status, queued_at, started_at)
+    select 'schedule', 'running', ${now}, ${now}
+    where not exists (
+      select 1 from kpi_rollup_runs
+      where project_id is null and started_at > ${now} - make_interval(mins => ${intervalMinutes})
+    )
+    returning id, project_id`.execute(db);
+  return rows[0];
+}
+
+/**
+ * Milliseconds until the next scheduled run is due (0 when it already is), read from the database
+ * clock, so an application server whose clock drifts still wakes at the right moment.
+ */
+export async function msUntilScheduledRun(db: Kysely<Database>, clock: Clock, intervalMinutes: number): Promise<number> {
+  const now = clock.now();
+  const { rows } = await sql<{ ms: number }>`
+    select greatest(0, extract(epoch from (coalesce(max(started_at) + make_interval(mins => ${intervalMinutes}), ${now}) - ${now})) * 1000)::float8 as ms
+    from kpi_rollup_runs
+    where project_id is null and started_at is not null`.execute(db);
+  return Math.ceil(rows[0]?.ms ?? 0);
+}
+
+/**
+ * Runs left `running` by a process that died mid-run. Only called while holding the lock, so no
+ * live run can be among them: the lock died with its holder's session.
+ */
+export async function failInterruptedRuns(db: Kysely<Database>, clock: Clock): Promise<number> {
+  const now = clock.now();
+  const { rows } = await sql<{ id: number }>`
+    with interrupted as (
+      update kpi_rollup_runs
+      set status = 'failed', finished_at = greatest(started_at, ${now}),
+          error = 'Interrupted: the server running it stopped before it finished'
+      where status = 'running'
+      returning id, finished_at
+    )
+    insert into kpi_rollup_errors (occurred_at, run_id, message)
+    select finished_at, id, 'Rollup run ' || id || ' was interrupted: the server running it stopped before it finished'
+    from interrupted
+    returning run_id as id`.execute(db);
+  return rows.length;
+}
+
+export interface RollupNowOptions extends RollupEngineOptions {
+  /** Default: all projects. */
+  projectId?: string | null;
+  trigger?: KpiRollupTrigger;
+  adminId?: string | null;
+  reason?: string | null;
+}
+
+/**
+ * Runs one rollup now, in the caller's process, and waits for it: for scripts, the demo seed and
+ * tests. Answers null when another instance holds the lock (nothing is recorded then).
+ *
+ * @example
+ * const outcome = await runRollupNow(db, { clock: databaseClock });
+ */
+export async function runRollupNow(db: Kysely<Database>, options: RollupNowOptions): Promise<RunOutcome | null> {
+  const outcome = await withRollupLock(db, async () => {
+    await failInterruptedRuns(db, options.clock);
+    const now = options.clock.now();
+    const run = await db
+      .insertInto('kpi_rollup_runs')
+      .values({
+        trigger: options.trigger ?? 'manual',
+        admin_id: options.adminId ?? null,
+        reason: options.reason ?? null,
+        project_id: options.projectId ?? null,
+        status: 'running',
+        queued_at: now,
+        started_at: now,
+      })
+      .returning(['id', 'project_id'])
+      .executeTakeFirstOrThrow();
+    return executeRun(db, run, options);
+  });
+  return outcome.acquired ? outcome.value : null;
+}
