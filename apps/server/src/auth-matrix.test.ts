@@ -1,0 +1,122 @@
+import { appRouter } from '@runhub/router';
+import { createEvent, createProject, createRun } from '@runhub/router/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listRestProcedures } from './rest/routes.js';
+import { ADMIN_TOKEN, createHarness, type Harness, readEnvelope, sessionCookie, tokenHeaders } from './test/harness.js';
+
+/** SPEC §4 on every REST route: each credential against each route, and who the audit log names. */
+let h: Harness;
+let projectId: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  projectId = (await createProject(h.testDb.db)).id;
+});
+afterAll(() => h.testDb.destroy());
+
+interface ValidRequest {
+  path: string;
+  body?: Record<string, unknown>;
+}
+
+/** A request each route answers 2xx to, given a fresh target where it needs one. */
+const VALID: Record<string, () => Promise<ValidRequest>> = {
+  'GET /v1/admin/inhouse/workflow-runs': async () => ({ path: '/v1/admin/inhouse/workflow-runs' }),
+  'GET /v1/admin/inhouse/workflow-runs/stuck': async () => ({ path: '/v1/admin/inhouse/workflow-runs/stuck' }),
+  'POST /v1/admin/inhouse/workflow-runs/:id/retry': async () => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'failed' });
+    return { path: `/v1/admin/inhouse/workflow-runs/${run.id}/retry`, body: { reason: 'auth matrix' } };
+  },
+  'POST /v1/admin/inhouse/workflow-runs/:id/cancel': async () => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
+    return { path: `/v1/admin/inhouse/workflow-runs/${run.id}/cancel`, body: { reason: 'auth matrix' } };
+  },
+  'GET /v1/admin/inhouse/workflow-sends': async () => ({ path: '/v1/admin/inhouse/workflow-sends' }),
+  'GET /v1/admin/inhouse/audit-log': async () => ({ path: '/v1/admin/inhouse/audit-log' }),
+  'GET /v1/admin/inhouse/business-events': async () => ({ path: '/v1/admin/inhouse/business-events' }),
+  'GET /v1/admin/inhouse/business-events/stats': async () => ({ path: '/v1/admin/inhouse/business-events/stats' }),
+  'GET /v1/admin/inhouse/business-events/:id': async () => {
+    const event = await createEvent(h.testDb.db, projectId);
+    return { path: `/v1/admin/inhouse/business-events/${event.id}` };
+  },
+  'GET /v1/admin/inhouse/kpi-health/summary': async () => ({ path: '/v1/admin/inhouse/kpi-health/summary' }),
+  'GET /v1/admin/inhouse/kpi-health/projects': async () => ({ path: '/v1/admin/inhouse/kpi-health/projects' }),
+  'GET /v1/admin/inhouse/kpi-health/rollup-job': async () => ({ path: '/v1/admin/inhouse/kpi-health/rollup-job' }),
+  'POST /v1/admin/inhouse/kpi-health/trigger-rollup': async () => ({ path: '/v1/admin/inhouse/kpi-health/trigger-rollup', body: { projectId, reason: 'auth matrix' } }),
+};
+
+const now = () => Math.floor(Date.now() / 1000);
+const unsigned = (claims: Record<string, unknown>) =>
+  [{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.';
+
+type Expect = 401 | 403 | 'ok';
+const CREDENTIALS: [name: string, headers: Record<string, string>, read: Expect, write: Expect][] = [
+  ['no credentials', {}, 401, 401],
+  ['wrong token', { 'x-sheen-admin-token': 'wrong-token-wrong-token-wrong-tok' }, 401, 401],
+  ['token of another length', { 'x-sheen-admin-token': ADMIN_TOKEN.slice(0, -1) }, 401, 401],
+  ['valid token', tokenHeaders(), 'ok', 'ok'],
+  ['expired cookie', sessionCookie({ exp: now() - 1 }), 401, 401],
+  ['cookie signed with another secret', sessionCookie({}, 'some-other-secret-some-other-secret-000'), 401, 401],
+  ['alg:none cookie', { cookie: `sheen_admin_session=${unsigned({ sub: 'x', permissions: ['inhouse.read', 'inhouse.write'], exp: now() + 600 })}` }, 401, 401],
+  ['cookie without inhouse.read', sessionCookie({ permissions: ['inhouse.write'] }), 403, 'ok'],
+  ['cookie with no permissions', sessionCookie({ permissions: [] }), 403, 403],
+  ['read-only cookie', sessionCookie({ permissions: ['inhouse.read'] }), 'ok', 403],
+  ['full cookie', sessionCookie(), 'ok', 'ok'],
+];
+
+const routes = listRestProcedures(appRouter);
+
+describe('auth matrix', () => {
+  it('knows a valid request for every REST route', () => {
+    for (const { route } of routes) expect(VALID, `${route.method} ${route.path}`).toHaveProperty([`${route.method} ${route.path}`]);
+  });
+
+  const cases = routes.flatMap(({ route }) =>
+    CREDENTIALS.map(([name, headers, read, write]) => [`${route.method} ${route.path} with ${name}`, route, headers, route.method === 'GET' ? read : write] as const),
+  );
+  it.each(cases)('%s', async (_name, route, headers, expected) => {
+    const make = VALID[`${route.method} ${route.path}`];
+    if (!make) throw new Error(`no valid request for ${route.method} ${route.path}`);
+    const request = await make();
+    const response = await h.app.request(request.path, {
+      method: route.method,
+      headers: { ...headers, ...(request.body ? { 'content-type': 'application/json' } : {}) },
+      ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+    });
+    const body = await readEnvelope(response);
+    if (expected === 'ok') {
+      expect(response.status, JSON.stringify(body)).toBe(200);
+      expect(body.ok).toBe(true);
+    } else {
+      expect(response.status).toBe(expected);
+      expect(body.error?.code).toBe(expected === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
+    }
+  });
+});
+
+describe('audit admin_id', () => {
+  async function cancelAs(headers: Record<string, string>): Promise<string | undefined> {
+    const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
+    const response = await h.app.request(`/v1/admin/inhouse/workflow-runs/${run.id}/cancel`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'who am I' }),
+    });
+    expect(response.status).toBe(200);
+    const row = await h.testDb.db.selectFrom('admin_audit_log').select('admin_id').where('target_id', '=', run.id).executeTakeFirst();
+    return row?.admin_id;
+  }
+
+  it('is the forwarded admin for a token with x-sheen-admin-user-id', async () => {
+    expect(await cancelAs(tokenHeaders({ 'x-sheen-admin-user-id': 'ops-7' }))).toBe('ops-7');
+  });
+  it('is admin-token for a token alone', async () => {
+    expect(await cancelAs(tokenHeaders())).toBe('admin-token');
+  });
+  it("is the cookie's sub for a session", async () => {
+    expect(await cancelAs(sessionCookie({ sub: 'admin-99' }))).toBe('admin-99');
+  });
+  it('ignores x-sheen-admin-user-id beside a cookie', async () => {
+    expect(await cancelAs({ ...sessionCookie({ sub: 'admin-99' }), 'x-sheen-admin-user-id': 'someone-else' })).toBe('admin-99');
+  });
+});
