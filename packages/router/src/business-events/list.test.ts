@@ -177,6 +177,8 @@ describe('businessEvents.list', () => {
     ['startDate without zero padding', { startDate: '2026-1-30' }, 'startDate'],
     ['endDate before year 1000', { endDate: '0999-12-31' }, 'endDate'],
     ['startDate after endDate', { startDate: '2026-01-31', endDate: '2026-01-30' }, 'startDate'],
+    ['an empty startDate beside an endDate', { startDate: '', endDate: '2026-01-30' }, 'startDate'],
+    ['a startDate that does not exist beside an earlier endDate', { startDate: '2026-02-30', endDate: '2026-01-30' }, 'startDate'],
     ['undecodable cursor', { cursor: '!!!' }, 'cursor'],
     ['cursor of another list', { cursor: encodeCursor('workflow-runs', ['2026-01-30 10:00:00+00', 5]) }, 'cursor'],
     ['cursor with a uuid id', { cursor: encodeCursor('business-events', ['2026-01-30 10:00:00+00', '3f0e4a8c-2b1d-4c5e-9f6a-7b8c9d0e1f2a']) }, 'cursor'],

@@ -5,9 +5,12 @@ export const EVENTS_CURSOR = 'business-events';
 
 /**
  * A calendar day, `YYYY-MM-DD`, that exists (2026-02-30 does not). Years stop at 1000–9999 so
- * every date, and a default range start 7 days before it, keeps four digits.
+ * every date, and a default range start 7 days before it, keeps four digits. A malformed date
+ * aborts, so the range check below never compares it and it gets exactly one issue.
  */
-export const zDay = z.iso.date({ error: 'must be a real date as YYYY-MM-DD' }).refine((day) => day >= '1000-01-01', 'must be a date from 1000-01-01 on');
+export const zDay = z.iso
+  .date({ error: 'must be a real date as YYYY-MM-DD', abort: true })
+  .refine((day) => day >= '1000-01-01', 'must be a date from 1000-01-01 on');
 
 /** Range checks need both ends; SPEC §3.1: start after end is a 400, named on `startDate`. */
 function checkRange(input: { startDate?: string | undefined; endDate?: string | undefined }, ctx: z.RefinementCtx): void {
