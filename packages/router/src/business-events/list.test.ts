@@ -189,6 +189,13 @@ describe('businessEvents.list', () => {
     expect(await failureOf(caller.businessEvents.list(input as never))).toEqual({ code: 'BAD_REQUEST', paths: [path] });
   });
 
+  it('answers BAD_REQUEST, not a 500, for a well-formed cursor with an impossible timestamp', async () => {
+    const caller = createTestCaller(testDb.db);
+    for (const at of ['2026-13-01 00:00:00+00', '0000-01-01 00:00:00Z']) {
+      expect((await failureOf(caller.businessEvents.list({ cursor: encodeCursor('business-events', [at, 5]) }))).code).toBe('BAD_REQUEST');
+    }
+  });
+
   it('accepts a start equal to the end and the last representable day', async () => {
     const caller = createTestCaller(testDb.db);
     expect(await failureOf(caller.businessEvents.list({ startDate: '2024-02-29', endDate: '2024-02-29' }))).toEqual({ code: 'OK', paths: [] });
