@@ -11,6 +11,7 @@ import { failWith } from './envelope.js';
 import { errorFields, type Logger } from './logger.js';
 import { adminAuth } from './middleware/admin-auth.js';
 import { requestLog } from './middleware/request-log.js';
+import { mountApiDocs } from './openapi/mount.js';
 import { mountRestAdapter } from './rest/adapter.js';
 
 export const ADMIN_PREFIX = '/v1/admin/inhouse';
@@ -57,6 +58,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       return failWith(c, 'SERVICE_UNAVAILABLE', 'The database is unavailable');
     }
   });
+  mountApiDocs(app, { router: appRouter, maxBodyBytes: MAX_BODY_BYTES });
 
   app.use(
     '/trpc/*',
