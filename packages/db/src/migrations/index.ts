@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as coreTables from './2026-11-28-0001-core-tables.js';
 import * as businessEventsIndexes from './2026-11-28-0003-business-events-indexes.js';
 import * as kpiRollup from './2026-11-28-0004-kpi-rollup.js';
+import * as workflowRunsProjectStatus from './2026-11-28-0005-workflow-runs-project-status.js';
 
 /**
  * Every migration, by name. Names sort by date, which is the order Kysely's Migrator applies
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0001-core-tables': coreTables,
   '2026-11-28-0003-business-events-indexes': businessEventsIndexes,
   '2026-11-28-0004-kpi-rollup': kpiRollup,
+  '2026-11-28-0005-workflow-runs-project-status': workflowRunsProjectStatus,
 };
