@@ -89,7 +89,7 @@ describe('concurrent writes to one run', () => {
       const project = await createProject(testDb.db);
       const stuck = await createStuckRun(testDb.db, project.id);
 
-      const outcomes = await raceOnRow(stuck.id, () =>
+      const outcomes = await raceOnRow<{ status: string }>(stuck.id, () =>
         order.map((write) => (write === 'retry' ? caller.workflowRuns.retry({ id: stuck.id, reason: 'race' }) : caller.workflowRuns.cancel({ id: stuck.id, reason: 'race' }))),
       );
       const byWrite = Object.fromEntries(order.map((write, i) => [write, outcomes[i]]));
