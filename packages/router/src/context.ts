@@ -2,6 +2,7 @@ import type { Database } from '@runhub/db';
 import type { Kysely } from 'kysely';
 import type { Actor } from './auth/actor.js';
 import { type Clock, databaseClock } from './clock.js';
+import { defaultRollupCoordinator, type RollupCoordinator } from './kpi-health/rollup-coordinator.js';
 
 export type Context = {
   db: Kysely<Database>;
@@ -10,6 +11,8 @@ export type Context = {
   /** Carried into logs and audit rows. */
   requestId: string | null;
   clock: Clock;
+  /** The KPI rollup of this process: its settings, and the queue a trigger wakes. */
+  rollup: RollupCoordinator;
 };
 
 export interface ContextOptions {
@@ -17,6 +20,8 @@ export interface ContextOptions {
   actor: Actor | null;
   requestId?: string | null;
   clock?: Clock;
+  /** Default: one coordinator per database and clock, with the default settings (tests, scripts). */
+  rollup?: RollupCoordinator;
 }
 
 /**
@@ -26,10 +31,12 @@ export interface ContextOptions {
  * const caller = createCaller(createContextInner({ db, actor: { adminId: 'ops-1', permissions: ['inhouse.read'], via: 'session' } }));
  */
 export function createContextInner(options: ContextOptions): Context {
+  const clock = options.clock ?? databaseClock;
   return {
     db: options.db,
     actor: options.actor,
     requestId: options.requestId ?? null,
-    clock: options.clock ?? databaseClock,
+    clock,
+    rollup: options.rollup ?? defaultRollupCoordinator(options.db, clock),
   };
 }

@@ -14,3 +14,10 @@ export { signSessionJwt, verifySessionJwt, type SessionClaims } from './auth/ses
 export { AppError, ERROR_CODES, classifyDatabaseError, describeError, issuesFromZod, type ErrorBody, type ErrorCode, type ErrorIssue } from './errors.js';
 export { recordAudit, type AuditEntry } from './audit.js';
 export type { ProcedureMeta, RestRoute } from './trpc.js';
+export {
+  createRollupCoordinator,
+  type RollupCoordinator,
+  type RollupCoordinatorOptions,
+  type RollupSettings,
+} from './kpi-health/rollup-coordinator.js';
+export { runRollupNow, type RollupNowOptions, type RunOutcome } from './kpi-health/rollup-runs.js';

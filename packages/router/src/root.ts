@@ -4,12 +4,14 @@ import { businessEventsRouter } from './business-events/router.js';
 import { workflowRunsRouter } from './workflow-runs/router.js';
 import { workflowSendsRouter } from './workflow-sends/router.js';
 import { auditLogRouter } from './audit-log/router.js';
+import { kpiHealthRouter } from './kpi-health/router.js';
 
 export const appRouter = router({
   workflowRuns: workflowRunsRouter,
   businessEvents: businessEventsRouter,
   workflowSends: workflowSendsRouter,
   auditLog: auditLogRouter,
+  kpiHealth: kpiHealthRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -63,7 +63,7 @@ describe('rollupProject', () => {
     const { db } = testDb;
     const project = await createProject(db, { timezone: 'UTC', currency_code: 'EUR' });
     const at = NOON - 60 * MINUTE;
-    for (const payload of [
+    const payloads: JsonValue[] = [
       { amount: 1000, currency: 'EUR' },
       { amount: 2000, currency: 'eur' },
       { amount: 400 },
@@ -71,9 +71,8 @@ describe('rollupProject', () => {
       { amount: 'lots', currency: 'EUR' },
       { amount: 12.5, currency: 'EUR' },
       { currency: 'EUR' },
-    ]) {
-      await createEvent(db, project.id, payment(at, payload));
-    }
+    ];
+    for (const payload of payloads) await createEvent(db, project.id, payment(at, payload));
     await createEvent(db, project.id, { event_type: 'payment_failed', occurred_at: new Date(at), received_at: new Date(at), payload: { amount: 9999, currency: 'EUR' } });
 
     const outcome = await runRollupNow(db, { clock: fixedClock(new Date(NOON)), projectId: project.id });

@@ -4,6 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Actor, Permission } from '../auth/actor.js';
 import type { Clock } from '../clock.js';
 import { createContextInner } from '../context.js';
+import type { RollupCoordinator } from '../kpi-health/rollup-coordinator.js';
 import { createCaller } from '../root.js';
 
 export { createEvent, createProject, createRun, createSend, createStuckRun } from './factories.js';
@@ -59,8 +60,16 @@ export function testActor(permissions: readonly Permission[] = ['inhouse.read', 
  */
 export function createTestCaller(
   db: Kysely<Database>,
-  options: { actor?: Actor | null; clock?: Clock; requestId?: string } = {},
+  options: { actor?: Actor | null; clock?: Clock; requestId?: string; rollup?: RollupCoordinator } = {},
 ) {
   const actor = options.actor === undefined ? testActor() : options.actor;
-  return createCaller(createContextInner({ db, actor, requestId: options.requestId ?? 'test-request', ...(options.clock ? { clock: options.clock } : {}) }));
+  return createCaller(
+    createContextInner({
+      db,
+      actor,
+      requestId: options.requestId ?? 'test-request',
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.rollup ? { rollup: options.rollup } : {}),
+    }),
+  );
 }

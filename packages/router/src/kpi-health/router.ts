@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { readProcedure, router, writeProcedure } from '../trpc.js';
+import { getHealthSummary, getRollupJob, listProjectHealth } from './queries.js';
+import { ZKpiHealthProjects, ZKpiHealthSummary, ZRollupJob, ZTriggerRollupInput, ZTriggerRollupOutput } from './schemas.js';
+import { queueRollup } from './writes.js';
+
+const PREFIX = '/v1/admin/inhouse/kpi-health';
+/** The reads take no input; an empty object keeps REST query strings and `/trpc` calls uniform. */
+const ZNoInput = z.object({}).optional();
+
+export const kpiHealthRouter = router({
+  summary: readProcedure
+    .meta({ rest: { method: 'GET', path: `${PREFIX}/summary`, summary: 'KPI freshness across projects and the rollup job at a glance' } })
+    .input(ZNoInput)
+    .output(ZKpiHealthSummary)
+    .query(({ ctx }) => getHealthSummary(ctx.db, ctx.clock, ctx.rollup.settings)),
+
+  projects: readProcedure
+    .meta({ rest: { method: 'GET', path: `${PREFIX}/projects`, summary: "Each project's KPI freshness and today's totals, in its own time zone" } })
+    .input(ZNoInput)
+    .output(ZKpiHealthProjects)
+    .query(({ ctx }) => listProjectHealth(ctx.db, ctx.clock, ctx.rollup.settings)),
+
+  rollupJob: readProcedure
+    .meta({ rest: { method: 'GET', path: `${PREFIX}/rollup-job`, summary: 'The rollup job: status, last and next run, recent errors' } })
+    .input(ZNoInput)
+    .output(ZRollupJob)
+    .query(({ ctx }) => getRollupJob(ctx.db, ctx.clock, ctx.rollup.settings)),
+
+  triggerRollup: writeProcedure
+    .meta({ rest: { method: 'POST', path: `${PREFIX}/trigger-rollup`, summary: 'Queue a KPI rollup of one project or all, run in the background' } })
+    .input(ZTriggerRollupInput)
+    .output(ZTriggerRollupOutput)
+    .mutation(async ({ ctx, input }) => {
+      const answer = await queueRollup(ctx, input);
+      // Not awaited: the answer is immediate; drain() never rejects, failures land in kpi_rollup_errors.
+      void ctx.rollup.drain();
+      return answer;
+    }),
+});
