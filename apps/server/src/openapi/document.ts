@@ -129,7 +129,7 @@ function operationOf(procedure: RestProcedure, tag: string, schemas: ComponentSc
     responses[String(STATUS_OF[code])] = { $ref: `#/components/responses/${responseName(code)}` };
   }
   return {
-    operationId: procedure.procedurePath,
+    operationId: operationIdOf(procedure.procedurePath),
     summary,
     description: `Needs the \`${isWrite ? 'inhouse.write' : 'inhouse.read'}\` permission. tRPC: \`${procedure.procedurePath}\` at \`/trpc\`.`,
     tags: [tag],
@@ -185,6 +185,11 @@ function withoutFields(schema: JsonSchema, names: ReadonlySet<string>): JsonSche
 /** `BAD_REQUEST` → `BadRequest`. */
 function responseName(code: ErrorCode): string {
   return code.toLowerCase().replace(/(^|_)([a-z])/g, (_, _sep: string, letter: string) => letter.toUpperCase());
+}
+
+/** `workflowRuns.list` → `workflowRunsList`: an identifier in any language a client generator writes. */
+export function operationIdOf(procedurePath: string): string {
+  return procedurePath.replace(/\.(\w)/g, (_, letter: string) => letter.toUpperCase());
 }
 
 /** `workflowRuns.list` → `workflow-runs`. */

@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRestProcedures } from '../rest/routes.js';
 import { createHarness, type Harness, sessionCookie, tokenHeaders } from '../test/harness.js';
-import type { OpenApiDocument } from './document.js';
+import { type OpenApiDocument, operationIdOf } from './document.js';
 
 const PREFIX = '/v1/admin/inhouse';
 let h: Harness;
@@ -85,12 +85,13 @@ describe('GET /openapi.json', () => {
   it('documents every REST route, and nothing else, with its parameters or body', () => {
     const routes = listRestProcedures(appRouter);
     expect(routes.length).toBeGreaterThan(0);
+    expect(new Set(routes.map((route) => operationIdOf(route.procedurePath))).size).toBe(routes.length);
     const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual(routes.map(({ route }) => `${route.method} ${toOpenApiPath(route.path)}`).sort());
 
     for (const { procedurePath, route } of routes) {
       const operation = doc.paths[toOpenApiPath(route.path)]?.[route.method.toLowerCase()];
-      expect(operation).toMatchObject({ operationId: procedurePath, summary: route.summary });
+      expect(operation).toMatchObject({ operationId: operationIdOf(procedurePath), summary: route.summary });
       const parameters = (operation?.parameters ?? []) as { name: string; in: string; required: boolean }[];
       for (const [, name] of route.path.matchAll(/:(\w+)/g)) expect(parameters).toContainEqual(expect.objectContaining({ name, in: 'path', required: true }));
       const statuses = Object.keys(operation?.responses ?? {});
@@ -181,5 +182,33 @@ describe('live responses validate against the document', () => {
     expect(validate?.({ ok: true, data: { status: 'cancelled' } })).toBe(true);
     expect(validate?.({ ok: true, data: { status: 'cancelled', extra: 1 } })).toBe(false);
     expect(validate?.({ ok: true, data: { status: 'running' } })).toBe(false);
+  });
+});
+
+describe('GET /docs', () => {
+  it('is a public page whose every asset is served here, under a same-origin-only policy', async () => {
+    const page = await h.app.request('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self';/);
+    const html = await page.text();
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script>/);
+    for (const [file, type] of [['swagger-ui-bundle.js', 'text/javascript'], ['swagger-ui.css', 'text/css'], ['init.js', 'text/javascript'], ['favicon-32x32.png', 'image/png']]) {
+      expect(html).toContain(`/docs/assets/${file}`);
+      const asset = await h.app.request(`/docs/assets/${file}`);
+      expect(asset.status, file).toBe(200);
+      expect(asset.headers.get('content-type'), file).toContain(type);
+    }
+    const init = await (await h.app.request('/docs/assets/init.js')).text();
+    expect(init).toContain('"/openapi.json"');
+    expect(init).toContain('validatorUrl: null');
+  });
+
+  it('serves only the listed assets: nothing else from the package, nothing outside it', async () => {
+    for (const path of ['/docs/assets/index.html', '/docs/assets/package.json', '/docs/assets/..%2Fpackage.json', '/docs/assets/..%2F..%2F..%2Fpackage.json', '/docs/assets/swagger-ui-bundle.js.map']) {
+      expect((await h.app.request(path)).status, path).toBe(404);
+    }
+    expect((await h.app.request('/docs/')).headers.get('location')).toBe('/docs');
   });
 });
