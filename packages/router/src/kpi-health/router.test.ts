@@ -1,9 +1,8 @@
 import type { Database, NewProject } from '@runhub/db';
-import { TRPCError } from '@trpc/server';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FixedClock, fixedClock } from '../clock.js';
-import { createEvent, createProject as createAnyProject, createTestCaller, createTestDatabase, type TestDatabase, testActor } from '../testing/index.js';
+import { codeOf, createEvent, createProject as createAnyProject, createTestCaller, createTestDatabase, type TestDatabase, testActor } from '../testing/index.js';
 import { createRollupCoordinator, type RollupCoordinator } from './rollup-coordinator.js';
 import { withRollupLock } from './rollup-lock.js';
 
@@ -33,16 +32,6 @@ async function triggerAndWait(input: { projectId?: string; reason?: string } = {
   const answer = await caller().kpiHealth.triggerRollup({ reason: 'test', ...input });
   await rollup.idle();
   return answer;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-  return 'OK';
 }
 
 describe('kpiHealth.projects', () => {

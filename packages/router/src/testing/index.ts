@@ -8,6 +8,7 @@ import type { RollupCoordinator } from '../kpi-health/rollup-coordinator.js';
 import { createCaller } from '../root.js';
 
 export { createEvent, createProject, createRun, createSend, createStuckRun } from './factories.js';
+export { codeOf, errorOf } from './trpc-error.js';
 
 export interface TestDatabase {
   db: Kysely<Database>;
@@ -50,19 +51,28 @@ export function testActor(permissions: readonly Permission[] = ['inhouse.read', 
   return { adminId, permissions, via: 'session' };
 }
 
+export interface TestCallerOptions {
+  /** Who calls; `null` for an anonymous caller (every procedure then answers UNAUTHORIZED). Overrides `permissions` and `adminId`. */
+  actor?: Actor | null;
+  /** The caller's permissions when no `actor` is given; both by default. */
+  permissions?: readonly Permission[];
+  /** The caller's admin id (the audit rows' `admin_id`) when no `actor` is given; `test-admin` by default. */
+  adminId?: string;
+  clock?: Clock;
+  requestId?: string;
+  rollup?: RollupCoordinator;
+}
+
 /**
  * A caller as a given admin, in three lines of a test:
  *
  * @example
  * const { db } = await createTestDatabase();
- * const caller = createTestCaller(db);
+ * const caller = createTestCaller(db, { permissions: ['inhouse.read'], adminId: 'ops-7' });
  * const { runs } = await caller.workflowRuns.list({});
  */
-export function createTestCaller(
-  db: Kysely<Database>,
-  options: { actor?: Actor | null; clock?: Clock; requestId?: string; rollup?: RollupCoordinator } = {},
-) {
-  const actor = options.actor === undefined ? testActor() : options.actor;
+export function createTestCaller(db: Kysely<Database>, options: TestCallerOptions = {}) {
+  const actor = options.actor === undefined ? testActor(options.permissions, options.adminId) : options.actor;
   return createCaller(
     createContextInner({
       db,

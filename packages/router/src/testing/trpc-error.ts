@@ -18,3 +18,8 @@ export async function errorOf(promise: Promise<unknown>): Promise<{ code: string
   }
   return { code: 'OK' };
 }
+
+/** Just the code of `errorOf`: `'OK'`, `'BAD_REQUEST'`, `'CONFLICT'`, … */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  return (await errorOf(promise)).code;
+}

@@ -1,7 +1,6 @@
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../pagination.js';
-import { createProject, createRun, createTestCaller, createTestDatabase, type TestDatabase, testActor } from '../testing/index.js';
+import { codeOf, createProject, createRun, createTestCaller, createTestDatabase, type TestDatabase, testActor } from '../testing/index.js';
 
 let testDb: TestDatabase;
 const MINUTE = 60_000;
@@ -11,16 +10,6 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
 });
 afterAll(() => testDb.destroy());
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-  return 'OK';
-}
 
 describe('workflowRuns.list', () => {
   it('answers every field of the seed, newest first, with the project name joined', async () => {
