@@ -1,6 +1,6 @@
 import { trpcServer } from '@hono/trpc-server';
 import type { Database } from '@runhub/db';
-import { appRouter, authenticate, type AuthConfig, type Clock, createContextInner } from '@runhub/router';
+import { appRouter, authenticate, type AuthConfig, type Clock, createContextInner, type RollupCoordinator } from '@runhub/router';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -23,6 +23,8 @@ export interface AppOptions {
   logger: Logger;
   /** Time source for procedures; the database clock by default. */
   clock?: Clock;
+  /** The process's KPI rollup (settings and queue); a default one per database and clock otherwise. */
+  rollup?: RollupCoordinator;
   /** Bound on the readiness probe's query. */
   readinessTimeoutMs?: number;
   /** Browser origins allowed to call (the admin panel's); none by default, so CORS stays closed. */
@@ -71,6 +73,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
           actor: authenticate(c.req.raw.headers, options.auth),
           requestId: (c.get('requestId') as string | undefined) ?? null,
           ...(options.clock ? { clock: options.clock } : {}),
+          ...(options.rollup ? { rollup: options.rollup } : {}),
         }),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('procedure failed', { procedure: path, ...errorFields(error) });
@@ -79,7 +82,14 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   );
 
   app.use(`${ADMIN_PREFIX}/*`, adminAuth(options.auth));
-  mountRestAdapter(app, { router: appRouter, db, logger, prefix: ADMIN_PREFIX, ...(options.clock ? { clock: options.clock } : {}) });
+  mountRestAdapter(app, {
+    router: appRouter,
+    db,
+    logger,
+    prefix: ADMIN_PREFIX,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.rollup ? { rollup: options.rollup } : {}),
+  });
 
   app.notFound((c) => failWith(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

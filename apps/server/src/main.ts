@@ -1,10 +1,12 @@
 import { serve } from '@hono/node-server';
 import { createDatabase, describeDatabase, migrateToLatest, seedDemoData } from '@runhub/db';
+import { createRollupCoordinator, seedRollupHistory } from '@runhub/router';
 import { sql } from 'kysely';
 import { loadOrCreateLocalAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, errorFields } from './logger.js';
+import { startRollupScheduler } from './rollup-scheduler.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -39,16 +41,29 @@ async function main(): Promise<void> {
     const { n } = await db.selectFrom('projects').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     if (n === 0) {
       logger.info('empty embedded database: loading demo data');
-      const summary = await seedDemoData(db);
+      const now = new Date();
+      const summary = await seedDemoData(db, { now });
+      await seedRollupHistory(db, { now, intervalMinutes: config.rollupIntervalMinutes });
       logger.info('demo data loaded', { ...summary });
     }
   }
 
+  const rollup = createRollupCoordinator(db, {
+    intervalMinutes: config.rollupIntervalMinutes,
+    staleAfterMinutes: config.kpiStaleAfterMinutes,
+    onError: (error) => logger.warn('KPI rollup could not run', errorFields(error)),
+    onRunFinished: (run) => {
+      if (run.error) logger.warn('KPI rollup finished with errors', { ...run });
+      else logger.info('KPI rollup finished', { ...run });
+    },
+  });
+  const scheduler = startRollupScheduler(rollup, { logger });
   const app = createApp({
     db,
     auth: { adminTokens: config.adminTokens, sessionSecrets: config.sessionSecrets },
     logger,
     corsOrigins: config.corsOrigins,
+    rollup,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
@@ -73,7 +88,9 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      db.destroy()
+      scheduler
+        .stop()
+        .then(() => db.destroy())
         .catch((error: unknown) => logger.warn('closing the database failed', errorFields(error)))
         .finally(() => {
           logger.info('stopped');

@@ -21,3 +21,4 @@ export {
   type RollupSettings,
 } from './kpi-health/rollup-coordinator.js';
 export { runRollupNow, type RollupNowOptions, type RunOutcome } from './kpi-health/rollup-runs.js';
+export { seedRollupHistory, type RollupHistoryOptions } from './kpi-health/demo-history.js';

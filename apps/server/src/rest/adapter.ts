@@ -1,4 +1,4 @@
-import { type Context as TrpcContext, createContextInner, describeError, type Clock } from '@runhub/router';
+import { type Context as TrpcContext, createContextInner, describeError, type Clock, type RollupCoordinator } from '@runhub/router';
 import type { Database } from '@runhub/db';
 import { type AnyRouter, getTRPCErrorFromUnknown } from '@trpc/server';
 import type { Context, Hono } from 'hono';
@@ -12,6 +12,7 @@ export interface RestAdapterOptions {
   router: AnyRouter;
   db: Kysely<Database>;
   clock?: Clock;
+  rollup?: RollupCoordinator;
   logger: Logger;
   /** The admin prefix under which unknown paths answer 404 in the envelope. */
   prefix: string;
@@ -39,6 +40,7 @@ export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions)
         actor: c.get('actor'),
         requestId: c.get('requestId'),
         ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.rollup ? { rollup: options.rollup } : {}),
       });
       const call = segments.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx)) as Call;
       try {

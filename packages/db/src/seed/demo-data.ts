@@ -16,7 +16,7 @@ export interface SeedOptions {
   seed?: number;
   /** The moment the demo data is built around. Default: the current time. */
   now?: Date;
-  /** How many business events in all. Default 40,000. */
+  /** How many business events the established projects have in all (the importing one adds 3 %). Default 40,000. */
   events?: number;
   /** How many workflow runs per project. Default 300. */
   runsPerProject?: number;
@@ -50,6 +50,19 @@ const DEMO_PROJECTS: readonly DemoProject[] = [
   { name: 'Kiwi Surf Co', currency: 'NZD', timezone: 'Pacific/Auckland', eventShare: 0.1, typicalAmount: 8900 },
   { name: 'Maple Ledger (onboarding)', currency: 'CAD', timezone: 'America/Toronto', eventShare: 0, typicalAmount: 0 },
 ];
+
+/**
+ * A shop moving to Run Hub: created minutes ago, its history imported since, so no rollup has
+ * counted it yet (the KPI-health page shows it stale until the next rollup).
+ */
+const IMPORTING_PROJECT: DemoProject & { importedMinutes: number } = {
+  name: 'Fjord Outdoor (importing)',
+  currency: 'NOK',
+  timezone: 'Europe/Oslo',
+  eventShare: 0.03,
+  typicalAmount: 54000,
+  importedMinutes: 4,
+};
 
 const ACTIONS = ['recover_abandoned', 'send_promo', 'winback_lapsed', 'post_purchase_review', 'lead_nurture'] as const;
 
@@ -92,9 +105,9 @@ const BATCH = 1000;
 
 /**
  * Fills an empty database with demo data that gives every admin page something true to show:
- * projects in several currencies and time zones (one with no events), workflow runs in every
- * status (stuck ones too: running with an expired lease), sends in every status, and business
- * events over the last 30 days, some arriving late.
+ * projects in several currencies and time zones (one with no events, one whose history was
+ * imported minutes ago), workflow runs in every status (stuck ones too: running with an expired
+ * lease), sends in every status, and business events over the last 30 days, some arriving late.
  */
 export async function seedDemoData(db: Kysely<Database>, options: SeedOptions = {}): Promise<SeedSummary> {
   const random = new SeededRandom(options.seed ?? 20260130);
@@ -132,8 +145,26 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions = 
     for (let i = 0; i < count; i++) events.push(demoEvent(random, project, now));
   }
   await insertInBatches('business_events', events, (batch) => db.insertInto('business_events').values(batch).execute(), say);
+  const imported = await seedImportingProject(db, new SeededRandom((options.seed ?? 20260130) + 1), now, totalEvents);
+  say(`${IMPORTING_PROJECT.name}: ${imported} events imported`);
 
-  return { projects: projectRows.length, runs: runs.length, sends: sends.length, events: events.length };
+  return { projects: projectRows.length + 1, runs: runs.length, sends: sends.length, events: events.length + imported };
+}
+
+/** Its own random stream, so the other projects' data stays what it always was. */
+async function seedImportingProject(db: Kysely<Database>, random: SeededRandom, now: Date, totalEvents: number): Promise<number> {
+  const project = { ...IMPORTING_PROJECT, id: random.uuid() };
+  const createdAt = now.getTime() - project.importedMinutes * MINUTE;
+  await db
+    .insertInto('projects')
+    .values({ id: project.id, name: project.name, currency_code: project.currency, timezone: project.timezone, created_at: new Date(createdAt) })
+    .execute();
+  const events = Array.from({ length: Math.round(totalEvents * project.eventShare) }, () => ({
+    ...demoEvent(random, project, now),
+    received_at: new Date(createdAt + random.int(0, project.importedMinutes * MINUTE)),
+  }));
+  for (let i = 0; i < events.length; i += BATCH) await db.insertInto('business_events').values(events.slice(i, i + BATCH)).execute();
+  return events.length;
 }
 
 function demoRun(random: SeededRandom, projectId: string, index: number, now: Date): NewWorkflowRun & { id: string } {

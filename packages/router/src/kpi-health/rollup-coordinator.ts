@@ -3,7 +3,15 @@ import type { Kysely } from 'kysely';
 import { type Clock, databaseClock } from '../clock.js';
 import type { RollupEngineOptions } from './rollup-engine.js';
 import { withRollupLock } from './rollup-lock.js';
-import { claimNextQueuedRun, executeRun, failInterruptedRuns, msUntilScheduledRun, startScheduledRunIfDue } from './rollup-runs.js';
+import {
+  claimNextQueuedRun,
+  executeRun,
+  failInterruptedRuns,
+  msUntilScheduledRun,
+  type RunOutcome,
+  type StartedRun,
+  startScheduledRunIfDue,
+} from './rollup-runs.js';
 
 export interface RollupSettings {
   /** `ROLLUP_INTERVAL_MINUTES`. */
@@ -24,6 +32,8 @@ export interface RollupCoordinatorOptions {
   lockRetryMs?: number;
   /** Told about failures outside any run (the database unreachable); they never reject a caller. */
   onError?: (error: unknown) => void;
+  /** Told about each run this process executed (failures are also in `kpi_rollup_errors`). */
+  onRunFinished?: (outcome: RunOutcome) => void;
 }
 
 /**
@@ -57,6 +67,7 @@ export function createRollupCoordinator(db: Kysely<Database>, options: RollupCoo
   const clock = options.clock ?? databaseClock;
   const lockRetryMs = options.lockRetryMs ?? 1000;
   const onError = options.onError ?? (() => {});
+  const onRunFinished = options.onRunFinished ?? (() => {});
   let stopping = false;
   const wanted = { drain: false, schedule: false };
   let inFlight: Promise<void> | null = null;
@@ -68,6 +79,10 @@ export function createRollupCoordinator(db: Kysely<Database>, options: RollupCoo
     shouldStop: () => stopping,
   };
 
+  async function execute(run: StartedRun): Promise<void> {
+    onRunFinished(await executeRun(db, run, engine));
+  }
+
   /** One turn under the lock; false when another instance holds it. */
   async function takeTurn(schedule: boolean): Promise<boolean> {
     const outcome = await withRollupLock(db, async () => {
@@ -75,10 +90,10 @@ export function createRollupCoordinator(db: Kysely<Database>, options: RollupCoo
       while (!stopping) {
         const run = await claimNextQueuedRun(db, clock);
         if (!run) break;
-        await executeRun(db, run, engine);
+        await execute(run);
       }
       const due = schedule && !stopping ? await startScheduledRunIfDue(db, clock, intervalMinutes) : undefined;
-      if (due) await executeRun(db, due, engine);
+      if (due) await execute(due);
     });
     return outcome.acquired;
   }

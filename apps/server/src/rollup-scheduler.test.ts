@@ -1,0 +1,61 @@
+import { createDatabase } from '@runhub/db';
+import { createRollupCoordinator, fixedClock } from '@runhub/router';
+import { createProject, createTestDatabase, type TestDatabase } from '@runhub/router/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from './logger.js';
+import { startRollupScheduler } from './rollup-scheduler.js';
+
+let testDb: TestDatabase;
+const NOW = Date.parse('2026-01-30T12:00:00.000Z');
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  await createProject(testDb.db, { created_at: new Date('2026-01-01T00:00:00Z') });
+});
+afterAll(() => testDb.destroy());
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('startRollupScheduler', () => {
+  it('runs at once, again when the interval has passed, and nothing after stop', async () => {
+    const { db } = testDb;
+    const clock = fixedClock(new Date(NOW));
+    const rollup = createRollupCoordinator(db, { clock, intervalMinutes: 15 });
+    // Beats every 20 ms instead of waiting the real interval; the database decides whether a run is due.
+    const scheduler = startRollupScheduler(rollup, { logger: createLogger('silent'), minDelayMs: 20, maxDelayMs: 20 });
+    const scheduled = () => db.selectFrom('kpi_rollup_runs').select(['started_at', 'status']).where('trigger', '=', 'schedule').orderBy('id').execute();
+    try {
+      expect(await eventually(scheduled, (runs) => runs.length === 1)).toEqual([{ started_at: new Date(NOW), status: 'succeeded' }]);
+      clock.advance(14 * 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await scheduled()).toHaveLength(1);
+      clock.advance(60_000);
+      expect(await eventually(scheduled, (runs) => runs.length === 2)).toHaveLength(2);
+    } finally {
+      await scheduler.stop();
+    }
+    clock.advance(60 * 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await scheduled()).toHaveLength(2);
+  });
+
+  it('logs a failed beat and tries again instead of throwing', async () => {
+    // Nothing listens on port 1: every query fails at once with ECONNREFUSED.
+    const gone = createDatabase({ url: 'postgres://postgres@127.0.0.1:1/unreachable', statementTimeoutMs: 500 });
+    const lines: string[] = [];
+    const rollup = createRollupCoordinator(gone, { clock: fixedClock(new Date(NOW)) });
+    const scheduler = startRollupScheduler(rollup, { logger: createLogger('warn', (line) => lines.push(line)), retryDelayMs: 10 });
+    await eventually(async () => lines.length, (n) => n >= 2);
+    await scheduler.stop();
+    await gone.destroy();
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: 'warn', msg: 'KPI rollup beat failed; trying again later', retryInMs: 10 });
+  });
+});
