@@ -23,6 +23,7 @@ const declaredDependencies = new Set([...Object.keys(manifest.dependencies ?? {}
 
 /** `from '…'`, `import('…')` and `import '…'`: every way a declaration file names another module. */
 const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"]+)\2/g;
+const COMMENT_LINE = /^\s*(\/\/|\/\*|\*)/;
 
 rmSync(typesDir, { recursive: true, force: true });
 
@@ -37,25 +38,15 @@ const queue = readdirSync(distDir)
 
 for (let item = queue.shift(); item; item = queue.shift()) {
   const { source, target } = item;
-  const text = readFileSync(source, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '');
-  const rewritten = text.replace(SPECIFIER, (whole, lead, quote, specifier) => {
-    if (specifier.startsWith('.')) {
-      const next = join(dirname(source), toDeclaration(specifier));
-      // A path that is no file is an example in a doc comment, not an import.
-      if (existsSync(next)) enqueue(next, join(dirname(target), toDeclaration(specifier)));
-      return whole;
-    }
-    if (specifier.startsWith(INLINED_SCOPE)) {
-      const resolved = resolveWorkspaceTypes(specifier, dirname(source));
-      const copy = join(typesDir, specifier.slice(INLINED_SCOPE.length).split('/')[0] ?? '', relative(resolved.packageRoot, resolved.file));
-      enqueue(resolved.file, copy);
-      return `${lead}${quote}${toSpecifier(dirname(target), copy)}${quote}`;
-    }
-    if (!externals.has(packageName(specifier))) externals.set(packageName(specifier), source);
-    return whole;
-  });
+  const lines = readFileSync(source, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '').split('\n');
+  // Comment lines are left alone: an `import … from '@runhub/client'` in a doc example is no import.
+  const rewritten = lines.map((line) =>
+    COMMENT_LINE.test(line)
+      ? line
+      : line.replace(SPECIFIER, (_whole, lead, quote, specifier) => `${lead}${quote}${rewriteSpecifier(specifier, source, target)}${quote}`),
+  );
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, `${rewritten.trimEnd()}\n`);
+  writeFileSync(target, `${rewritten.join('\n').trimEnd()}\n`);
 }
 
 const missing = [...externals].filter(([name]) => !declaredDependencies.has(name));
@@ -64,6 +55,28 @@ if (missing.length > 0) {
   throw new Error(`The shipped declarations import packages that are not dependencies of ${manifest.name}:\n${list}`);
 }
 process.stdout.write(`bundle-types: ${copies.size} declaration files inlined into dist/types; type dependencies: ${[...externals.keys()].sort().join(', ')}\n`);
+
+/**
+ * Where an import of `source` must point once `source` is copied to `target`: relative imports
+ * stay (their files are copied alongside), workspace packages are copied and pointed at, and
+ * anything else is a third-party package, recorded for the dependency check.
+ * @param {string} specifier @param {string} source @param {string} target
+ */
+function rewriteSpecifier(specifier, source, target) {
+  if (specifier.startsWith('.')) {
+    const next = join(dirname(source), toDeclaration(specifier));
+    if (existsSync(next)) enqueue(next, join(dirname(target), toDeclaration(specifier)));
+    return specifier;
+  }
+  if (specifier.startsWith(INLINED_SCOPE)) {
+    const resolved = resolveWorkspaceTypes(specifier, dirname(source));
+    const copy = join(typesDir, packageName(specifier).slice(INLINED_SCOPE.length), relative(resolved.packageRoot, resolved.file));
+    enqueue(resolved.file, copy);
+    return toSpecifier(dirname(target), copy);
+  }
+  if (!externals.has(packageName(specifier))) externals.set(packageName(specifier), source);
+  return specifier;
+}
 
 /** @param {string} source @param {string} target */
 function enqueue(source, target) {
