@@ -45,13 +45,14 @@ export async function rollupProject(db: Kysely<Database>, project: RollupProject
       const timeout = options.statementTimeoutMs ?? DEFAULT_ROLLUP_STATEMENT_TIMEOUT_MS;
       await sql`set local statement_timeout = ${sql.lit(Math.round(timeout))}`.execute(trx);
       const now = options.clock.now();
+      // As text, so microseconds survive; passed back as a value the planner can estimate from statistics.
       const state = await trx
         .selectFrom('kpi_rollup_state')
-        .select(sql<boolean>`watermark is not null`.as('incremental'))
+        .select(sql<string | null>`watermark::text`.as('watermark'))
         .where('project_id', '=', project.id)
         .executeTakeFirst();
-      if (state?.incremental) {
-        await recomputeTouchedDays(trx, project, now, options.overlapMs ?? DEFAULT_OVERLAP_MS);
+      if (state?.watermark) {
+        await recomputeTouchedDays(trx, project, now, state.watermark, options.overlapMs ?? DEFAULT_OVERLAP_MS);
       } else {
         await recomputeAllDays(trx, project, now);
       }
@@ -110,30 +111,40 @@ async function recomputeAllDays(trx: Transaction<Database>, project: RollupProje
     ${upsertTotals(project, now)}`.execute(trx);
 }
 
-async function recomputeTouchedDays(trx: Transaction<Database>, project: RollupProject, now: RawBuilder<Date>, overlapMs: number): Promise<void> {
+async function recomputeTouchedDays(
+  trx: Transaction<Database>,
+  project: RollupProject,
+  now: RawBuilder<Date>,
+  watermark: string,
+  overlapMs: number,
+): Promise<void> {
   // Touched dates come from the (project_id, received_at) index; each is then re-read whole through
-  // (project_id, occurred_at). The range is widened by two hours and the date checked exactly, so a
-  // day that does not start at local midnight (a DST jump at 00:00) still gets exactly its events.
+  // an occurred_at range scan. LATERAL keeps it a per-day range scan: as a plain join, the planner
+  // hashes on the date expression and reads every event of the project. The range is widened by two
+  // hours and the date checked exactly, so a day that does not start at local midnight (a DST jump
+  // at 00:00) still gets exactly its events.
   await sql`
     with touched as (
       select distinct (e.occurred_at at time zone ${project.timezone})::date as date
       from business_events e
-      join kpi_rollup_state s on s.project_id = e.project_id
       where e.project_id = ${project.id}::uuid
-        and e.received_at > s.watermark - make_interval(secs => ${overlapMs / 1000})
+        and e.received_at > ${watermark}::timestamptz - make_interval(secs => ${overlapMs / 1000})
         and e.received_at <= ${now}
         and e.event_type in ${COUNTED_TYPES}
     ),
     totals as (
-      select t.date, ${dailyTotals(project)}
+      select t.date, day.payments, day.leads, day.revenue_cents
       from touched t
-      join business_events e
-        on e.project_id = ${project.id}::uuid
-       and e.occurred_at >= (t.date::timestamp at time zone ${project.timezone}) - interval '2 hours'
-       and e.occurred_at < ((t.date + 1)::timestamp at time zone ${project.timezone}) + interval '2 hours'
-       and (e.occurred_at at time zone ${project.timezone})::date = t.date
-      where e.received_at <= ${now} and e.event_type in ${COUNTED_TYPES}
-      group by t.date
+      cross join lateral (
+        select ${dailyTotals(project)}
+        from business_events e
+        where e.project_id = ${project.id}::uuid
+          and e.occurred_at >= (t.date::timestamp at time zone ${project.timezone}) - interval '2 hours'
+          and e.occurred_at < ((t.date + 1)::timestamp at time zone ${project.timezone}) + interval '2 hours'
+          and (e.occurred_at at time zone ${project.timezone})::date = t.date
+          and e.received_at <= ${now}
+          and e.event_type in ${COUNTED_TYPES}
+      ) as day
     )
     ${upsertTotals(project, now)}`.execute(trx);
 }
