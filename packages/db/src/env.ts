@@ -1,7 +1,7 @@
 import type { DatabaseConfig } from './create-database.js';
 
 /** The database settings of SPEC §6, read from an environment (for the command-line tools). */
-export function databaseConfigFromEnv(env: NodeJS.ProcessEnv): DatabaseConfig {
+export function databaseConfigFromEnv(env: Readonly<Record<string, string | undefined>>): DatabaseConfig {
   return {
     url: env.DATABASE_URL || undefined,
     dataDir: env.RUNHUB_DATA_DIR || '.runhub',
