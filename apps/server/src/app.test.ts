@@ -147,6 +147,16 @@ describe('health and readiness', () => {
     const fresh = await h.app.request('/healthz', { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it.each([
+    ['REST', RUNS, tokenHeaders()],
+    ['REST without credentials', RUNS, {}],
+    ['/trpc', '/trpc/workflowRuns.list', tokenHeaders()],
+    ['/trpc without credentials', '/trpc/workflowRuns.list', {}],
+  ])('puts the request id on %s answers too', async (_name, path, headers) => {
+    const response = await h.app.request(path, { headers: { ...headers, 'x-request-id': 'req-7' } });
+    expect(response.headers.get('x-request-id')).toBe('req-7');
+  });
 });
 
 describe('browser-facing headers', () => {

@@ -48,7 +48,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   if (origins.length > 0) {
     app.use('*', cors({ origin: [...origins], credentials: true, allowHeaders: ['content-type', 'x-sheen-admin-token', 'x-sheen-admin-user-id', 'x-request-id'], maxAge: 600 }));
   }
-  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => failWith(c, 'PAYLOAD_TOO_LARGE', `The body exceeds ${MAX_BODY_BYTES} bytes`) }));
+  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => failWith(c, 'PAYLOAD_TOO_LARGE', `The body exceeds ${MAX_BODY_BYTES} bytes`) });
+  // Asking a GET for its body makes @hono/node-server build a full fetch Request (with an
+  // AbortController) for every read; GET and HEAD carry no body to limit.
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {

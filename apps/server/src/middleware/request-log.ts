@@ -20,8 +20,12 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     c.set('actor', null);
-    await next();
+    // Set before the handler runs, so the response is built with it: a header set on a finished
+    // response makes Hono rebuild it as a full fetch Response, twice, on every request.
     c.header('x-request-id', requestId);
+    await next();
+    // Responses made outside the context (the tRPC adapter's) did not get the prepared header.
+    if (!c.res.headers.has('x-request-id')) c.header('x-request-id', requestId);
     const actor = c.get('actor');
     logger.info('request', {
       requestId,
