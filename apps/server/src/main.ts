@@ -9,6 +9,8 @@ import { createLogger, errorFields } from './logger.js';
 import { startRollupScheduler } from './rollup-scheduler.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** A first full rebuild of a large project takes far longer than any request may. */
+const ROLLUP_STATEMENT_TIMEOUT_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -48,8 +50,12 @@ async function main(): Promise<void> {
     }
   }
 
-  const rollup = createRollupCoordinator(db, {
+  // On PostgreSQL the rollup gets its own small pool without the request-sized timeouts; the embedded
+  // database is one in-process instance and must stay one handle.
+  const rollupDb = embedded ? db : createDatabase({ ...databaseConfig, statementTimeoutMs: ROLLUP_STATEMENT_TIMEOUT_MS, poolSize: 2 });
+  const rollup = createRollupCoordinator(rollupDb, {
     intervalMinutes: config.rollupIntervalMinutes,
+    statementTimeoutMs: ROLLUP_STATEMENT_TIMEOUT_MS,
     staleAfterMinutes: config.kpiStaleAfterMinutes,
     onError: (error) => logger.warn('KPI rollup could not run', errorFields(error)),
     onRunFinished: (run) => {
@@ -90,7 +96,7 @@ async function main(): Promise<void> {
     server.close(() => {
       scheduler
         .stop()
-        .then(() => db.destroy())
+        .then(() => Promise.all([db.destroy(), rollupDb === db ? undefined : rollupDb.destroy()]))
         .catch((error: unknown) => logger.warn('closing the database failed', errorFields(error)))
         .finally(() => {
           logger.info('stopped');
