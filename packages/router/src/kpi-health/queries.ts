@@ -105,10 +105,12 @@ export async function getRollupJob(db: Kysely<Database>, clock: Clock, settings:
     .limit(1)
     .executeTakeFirst();
   // The same rule the scheduler applies (one interval after the last all-projects run began), never in the past.
-  const next = await sql<{ next_at: Date }>`
-    select greatest(coalesce(max(started_at) + make_interval(mins => ${settings.intervalMinutes}), ${now}), ${now}) as next_at
-    from kpi_rollup_runs
-    where project_id is null and started_at is not null`.execute(db);
+  const next = await db
+    .selectFrom('kpi_rollup_runs')
+    .select(sql<Date>`greatest(coalesce(max(started_at) + make_interval(mins => ${settings.intervalMinutes}), ${now}), ${now})`.as('next_at'))
+    .where('project_id', 'is', null)
+    .where('started_at', 'is not', null)
+    .executeTakeFirstOrThrow();
   const errors = await db
     .selectFrom('kpi_rollup_errors as r')
     .leftJoin('projects as p', 'p.id', 'r.project_id')
@@ -117,13 +119,11 @@ export async function getRollupJob(db: Kysely<Database>, clock: Clock, settings:
     .orderBy('r.id', 'desc')
     .limit(RECENT_ERRORS)
     .execute();
-  const nextAt = next.rows[0]?.next_at;
-  if (!nextAt) throw new Error('the next scheduled rollup could not be computed');
   return {
     status: await rollupJobStatus(db),
     lastRunAt: toIso(lastRun?.started_at ?? null),
     lastDurationMs: lastRun?.duration_ms ?? null,
-    nextScheduledAt: nextAt.toISOString(),
+    nextScheduledAt: next.next_at.toISOString(),
     recentErrors: errors.map((e) => ({
       occurredAt: e.occurred_at.toISOString(),
       message: e.message,
