@@ -1,0 +1,138 @@
+import type { RouterOutputs } from '@runhub/router';
+import type pg from 'pg';
+
+type Input = Record<string, string | number>;
+type FloorRow = Record<string, unknown>;
+
+/** One endpoint measured on the three servers. */
+export interface Endpoint {
+  label: string;
+  /** The tRPC procedure behind the REST route. */
+  procedure: string;
+  restPath: string;
+  floorPath: string;
+  input: Input;
+  /** What the API's answer (`data` on REST, `result.data` on /trpc) must share with the floor's rows. */
+  fingerprint(data: unknown): string[];
+  floorFingerprint(rows: FloorRow[]): string[];
+}
+
+const PREFIX = '/v1/admin/inhouse';
+const PAGE = 50;
+
+export interface EndpointUrls {
+  rest: string;
+  trpc: string;
+  floor: string;
+}
+
+/** The three paths of an endpoint, from one input: the query string, tRPC's `?input=` and the floor's query string. */
+export function pathsOf(endpoint: Endpoint): EndpointUrls {
+  const query = new URLSearchParams(Object.entries(endpoint.input).map(([key, value]): [string, string] => [key, String(value)])).toString();
+  const suffix = query ? `?${query}` : '';
+  return {
+    rest: `${PREFIX}${endpoint.restPath}${suffix}`,
+    trpc: `/trpc/${endpoint.procedure}?input=${encodeURIComponent(JSON.stringify(endpoint.input))}`,
+    floor: `${endpoint.floorPath}${suffix}`,
+  };
+}
+
+export function workflowRunsPage(projectId: string): Endpoint {
+  return {
+    label: 'workflow-runs?projectId',
+    procedure: 'workflowRuns.list',
+    restPath: '/workflow-runs',
+    floorPath: '/workflow-runs',
+    input: { projectId },
+    fingerprint: (data) => (data as RouterOutputs['workflowRuns']['list']).runs.map((run) => run.id),
+    floorFingerprint: (rows) => rows.slice(0, PAGE).map((row) => String(row.id)),
+  };
+}
+
+export function businessEventsPage(label: string, input: { projectId: string; cursor?: string }): Endpoint {
+  return {
+    label,
+    procedure: 'businessEvents.list',
+    restPath: '/business-events',
+    floorPath: '/business-events',
+    input,
+    fingerprint: (data) => (data as RouterOutputs['businessEvents']['list']).events.map((event) => String(event.id)),
+    floorFingerprint: (rows) => rows.slice(0, PAGE).map((row) => String(row.id)),
+  };
+}
+
+export function businessEventStats(startDate: string, endDate: string): Endpoint {
+  return {
+    label: 'business-events/stats (7 days)',
+    procedure: 'businessEvents.stats',
+    restPath: '/business-events/stats',
+    floorPath: '/business-events/stats',
+    input: { startDate, endDate },
+    fingerprint: (data) => (data as RouterOutputs['businessEvents']['stats']).byType.map((type) => `${type.eventType}:${type.count}`),
+    floorFingerprint: (rows) => rows.map((row) => `${String(row.event_type)}:${String(row.count)}`),
+  };
+}
+
+export function kpiHealthProjects(): Endpoint {
+  const fingerprintOf = (project: { id: unknown; revenue: unknown; leads: unknown; payments: unknown; status: unknown }) =>
+    [project.id, project.revenue, project.leads, project.payments, project.status].map(String).join(':');
+  return {
+    label: 'kpi-health/projects',
+    procedure: 'kpiHealth.projects',
+    restPath: '/kpi-health/projects',
+    floorPath: '/kpi-health/projects',
+    input: {},
+    fingerprint: (data) =>
+      (data as RouterOutputs['kpiHealth']['projects']).projects.map((p) =>
+        fingerprintOf({ id: p.projectId, revenue: p.todayRevenueCents, leads: p.todayLeads, payments: p.todayPayments, status: p.status }),
+      ),
+    floorFingerprint: (rows) =>
+      rows.map((r) => fingerprintOf({ id: r.project_id, revenue: r.today_revenue_cents, leads: r.today_leads, payments: r.today_payments, status: r.status })),
+  };
+}
+
+/** The API's cursor format (packages/router/src/pagination.ts `encodeCursor`): base64url of `[list, ...key]`. */
+function encodeCursor(list: string, key: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify([list, ...key])).toString('base64url');
+}
+
+const DEEP_PAGES = 1000;
+
+/**
+ * The endpoints of the run, on the largest project: its first page of events and the page after
+ * 1,000 pages (fewer when a small `--rows` leaves fewer), reached by one OFFSET query for the row
+ * that ends page 1,000 and encoded as the API encodes its cursors.
+ */
+export async function chooseEndpoints(client: pg.Client): Promise<{ endpoints: Endpoint[]; firstPage: string; deepPage: string }> {
+  const { rows: [project] } = await client.query<{ id: string; events: string }>(
+    `select p.id, (select count(*) from business_events e where e.project_id = p.id) as events
+     from projects p order by events desc, p.id limit 1`,
+  );
+  if (!project) throw new Error('no projects: the data load did not run');
+  const pages = Math.min(DEEP_PAGES, Math.floor((Number(project.events) - 1) / PAGE));
+  if (pages < 1) throw new Error(`the largest project has ${project.events} events: too few for a second page; raise --rows`);
+  const { rows: [last] } = await client.query<{ sort_key: string; id: string }>(
+    `select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_key, id
+     from business_events where project_id = $1 order by occurred_at desc, id desc offset $2 limit 1`,
+    [project.id, pages * PAGE - 1],
+  );
+  if (!last) throw new Error('the deep page row vanished');
+  const { rows: [range] } = await client.query<{ start_date: string; end_date: string }>(
+    `select to_char(today - 7, 'YYYY-MM-DD') as start_date, to_char(today, 'YYYY-MM-DD') as end_date
+     from (select (now() at time zone 'UTC')::date as today) t`,
+  );
+  if (!range) throw new Error('no date range');
+  const firstPage = 'business-events?projectId (page 1)';
+  const deepPage = `business-events?projectId (page ${(pages + 1).toLocaleString('en-US')})`;
+  return {
+    firstPage,
+    deepPage,
+    endpoints: [
+      workflowRunsPage(project.id),
+      businessEventsPage(firstPage, { projectId: project.id }),
+      businessEventsPage(deepPage, { projectId: project.id, cursor: encodeCursor('business-events', [last.sort_key, Number(last.id)]) }),
+      businessEventStats(range.start_date, range.end_date),
+      kpiHealthProjects(),
+    ],
+  };
+}

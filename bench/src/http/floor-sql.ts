@@ -1,0 +1,57 @@
+// The statements the API's Kysely queries compile to (packages/router/src/*/queries.ts), written
+// out by hand for the floor server. The bench checks before measuring that the floor answers the
+// same rows as the API, so a drift between the two fails loudly instead of skewing the ratios.
+
+export const RUNS_PAGE = `
+  select r.id, r.project_id, p.name as project_name, r.action_id, r.status, r.idempotency_key, r.requested_at,
+         r.started_at, r.completed_at, r.lease_expires_at, r.attempts, r.max_attempts, r.params, r.result,
+         r.outcome, r.error, r.retry_of, r.requested_at::text as sort_key
+  from workflow_runs as r
+  inner join projects as p on p.id = r.project_id
+  where r.project_id = $1
+  order by r.requested_at desc, r.id desc
+  limit $2`;
+
+const EVENT_COLUMNS = `
+  e.id, e.public_id, e.project_id, p.name as project_name, e.event_type, e.occurred_at, e.received_at, e.source,
+  e.actor_type, e.actor_id, e.entity_type, e.entity_id, e.session_id, e.anonymous_id, e.correlation_id, e.payload,
+  to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_key`;
+
+export const EVENTS_FIRST_PAGE = `
+  select ${EVENT_COLUMNS}
+  from business_events as e
+  inner join projects as p on p.id = e.project_id
+  where e.project_id = $1
+  order by e.occurred_at desc, e.id desc
+  limit $2`;
+
+export const EVENTS_PAGE_AFTER = `
+  select ${EVENT_COLUMNS}
+  from business_events as e
+  inner join projects as p on p.id = e.project_id
+  where e.project_id = $1 and (e.occurred_at, e.id) < ($2::timestamptz, $3::bigint)
+  order by e.occurred_at desc, e.id desc
+  limit $4`;
+
+export const EVENT_STATS = `
+  select event_type, count(*) as count
+  from business_events
+  where occurred_at >= (($1::date + 0)::timestamp at time zone 'UTC')
+    and occurred_at < (($2::date + 1)::timestamp at time zone 'UTC')
+  group by event_type
+  order by count desc, event_type collate "C"`;
+
+// Freshness with the server's default settings: a project is stale 30 minutes (2 × the 15-minute interval) after its last rollup.
+export const KPI_PROJECTS = `
+  select p.id as project_id, p.name as project_name, p.currency_code, s.last_rollup_at, latest.received_at as last_event_at,
+         coalesce(k.revenue_cents, 0) as today_revenue_cents, coalesce(k.leads, 0) as today_leads, coalesce(k.payments, 0) as today_payments,
+         case when latest.received_at is null then 'no_data'
+              when s.last_rollup_at is null or s.last_rollup_at < now() - make_interval(mins => $1) then 'stale'
+              else 'healthy' end as status
+  from projects as p
+  left join kpi_rollup_state as s on s.project_id = p.id
+  left join lateral (
+    select e.received_at from business_events as e where e.project_id = p.id order by e.received_at desc limit $2
+  ) as latest on true
+  left join business_kpi_daily as k on k.project_id = p.id and k.date = kpi_local_date(now(), p.timezone)
+  order by p.name, p.id`;

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { type Endpoint, pathsOf } from './endpoints.js';
+import { type LoadResult, type LoadSettings, measureLoad } from './load.js';
+import { startChildServer } from './servers.js';
+
+export const SERVERS = ['floor', 'REST', 'tRPC'] as const;
+export type ServerKind = (typeof SERVERS)[number];
+
+export interface HttpMeasurement {
+  endpoint: string;
+  server: ServerKind;
+  result: LoadResult;
+  /**
+   * CPU time the server process spent per request during the measured run. On a machine shared with
+   * autocannon and PostgreSQL (and here, other work), this is the steadier figure of a layer's cost.
+   */
+  serverCpuMicrosPerRequest: number;
+}
+
+export interface HttpBenchResult {
+  measurements: HttpMeasurement[];
+  /** Peak RSS of the API server's process over its whole life, the HTTP runs included. */
+  apiPeakRssBytes: number;
+  floorPeakRssBytes: number;
+}
+
+/**
+ * Starts the API (REST and /trpc in one process, as deployed) and the floor in their own processes,
+ * checks that the three answer the same rows for every endpoint, then loads each endpoint on each
+ * server in turn: floor, REST, tRPC back to back, so a neighbour's load hits the three alike.
+ */
+export async function benchHttp(databaseUrl: string, endpoints: Endpoint[], settings: LoadSettings, log: (line: string) => void): Promise<HttpBenchResult> {
+  const token = randomBytes(24).toString('hex');
+  const env = { BENCH_CHILD_DATABASE_URL: databaseUrl, BENCH_CHILD_ADMIN_TOKEN: token };
+  const [api, floor] = await Promise.all([startChildServer('api-server.js', env), startChildServer('floor-server.js', env)]);
+  try {
+    const headers = { 'x-sheen-admin-token': token };
+    const urlOf = (server: ServerKind, endpoint: Endpoint) => {
+      const paths = pathsOf(endpoint);
+      return server === 'floor' ? `${floor.baseUrl}${paths.floor}` : `${api.baseUrl}${server === 'REST' ? paths.rest : paths.trpc}`;
+    };
+    for (const endpoint of endpoints) await checkSameAnswers(endpoint, (server) => urlOf(server, endpoint), headers);
+
+    const measurements: HttpMeasurement[] = [];
+    for (const endpoint of endpoints) {
+      for (const server of SERVERS) {
+        const child = server === 'floor' ? floor : api;
+        let before = 0;
+        const result = await measureLoad(urlOf(server, endpoint), server === 'floor' ? {} : headers, settings, async () => {
+          before = (await child.usage()).cpuMicros;
+        });
+        const serverCpuMicrosPerRequest = ((await child.usage()).cpuMicros - before) / result.requests;
+        measurements.push({ endpoint: endpoint.label, server, result, serverCpuMicrosPerRequest });
+        log(
+          `${endpoint.label.padEnd(40)} ${server.padEnd(5)} ${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s` +
+            `  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  server CPU ${Math.round(serverCpuMicrosPerRequest)} µs/req`,
+        );
+      }
+    }
+    return { measurements, apiPeakRssBytes: (await api.usage()).peakRssBytes, floorPeakRssBytes: (await floor.usage()).peakRssBytes };
+  } finally {
+    await Promise.all([api.stop(), floor.stop()]);
+  }
+}
+
+/** Fails unless REST, /trpc and the floor return the same rows, so the floor is known to do the API's work. */
+async function checkSameAnswers(endpoint: Endpoint, urlOf: (server: ServerKind) => string, headers: Record<string, string>): Promise<void> {
+  const rest = (await fetchJson(urlOf('REST'), headers)) as { ok: boolean; data: unknown };
+  const trpc = (await fetchJson(urlOf('tRPC'), headers)) as { result: { data: unknown } };
+  const floor = (await fetchJson(urlOf('floor'), {})) as Record<string, unknown>[];
+  const expected = JSON.stringify(endpoint.floorFingerprint(floor));
+  const answers = { REST: endpoint.fingerprint(rest.data), tRPC: endpoint.fingerprint(trpc.result.data) };
+  for (const [server, fingerprint] of Object.entries(answers)) {
+    if (fingerprint.length === 0) throw new Error(`${endpoint.label}: ${server} answered no rows; the data is too small to measure this endpoint`);
+    if (JSON.stringify(fingerprint) !== expected) {
+      throw new Error(`${endpoint.label}: ${server} and the floor answer different rows, so the floor SQL no longer matches the API's (bench/src/http/floor-sql.ts)`);
+    }
+  }
+}
+
+async function fetchJson(url: string, headers: Record<string, string>): Promise<unknown> {
+  const response = await fetch(url, { headers });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as unknown;
+}

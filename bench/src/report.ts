@@ -1,0 +1,147 @@
+import type { HttpBenchResult, HttpMeasurement, ServerKind } from './http/http-bench.js';
+import { SERVERS } from './http/http-bench.js';
+import type { LoadSettings } from './http/load.js';
+import type { DataShape } from './load-data.js';
+import type { MachineInfo } from './machine.js';
+import { NEW_EVENTS, type RollupBenchResult } from './rollup-bench.js';
+
+export interface BenchReport {
+  date: Date;
+  machine: MachineInfo;
+  command: string;
+  shape: DataShape;
+  loadSeconds: number;
+  load: LoadSettings;
+  /** The labels of the two business-events pages the deep-page target compares. */
+  firstPage: string;
+  deepPage: string;
+  http: HttpBenchResult;
+  rollup: RollupBenchResult;
+}
+
+export const TARGETS = {
+  restVsFloor: 0.8,
+  deepVsFirst: 1.5,
+  incrementalShare: 0.05,
+  fullVsFloor: 1.5,
+  rssBytes: 200e6,
+} as const;
+
+interface Target {
+  name: string;
+  measured: string;
+  met: boolean;
+}
+
+const int = (value: number) => Math.round(value).toLocaleString('en-US');
+const times = (value: number) => `${value.toFixed(2)}×`;
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+
+/** The Markdown of `bench/RESULTS.md`: machine and versions, every figure and ratio, and the targets met or missed. */
+export function renderReport(report: BenchReport): string {
+  const targets = evaluateTargets(report);
+  const missed = targets.filter((target) => !target.met).length;
+  return [
+    '# Benchmark results',
+    '',
+    `Written by \`${report.command}\` on ${report.date.toISOString()}. How to read and rerun it: the README's *Benchmarks* section.`,
+    '',
+    ...machineSection(report),
+    '',
+    '## HTTP: requests per second and latency',
+    '',
+    `Each row is ${report.load.connections} connections for ${report.load.duration} s after a ${report.load.warmup} s warm-up. *floor* is a bare Hono route running the same SQL through \`pg\` and answering \`JSON.stringify(rows)\`; *REST* and *tRPC* are the real app (auth, validation, tRPC, Kysely, DTO mapping, envelope, request log). *× floor* is requests/s divided by the floor's. *server CPU* is the CPU time the server's process spent per request: autocannon, PostgreSQL and the server share the machine's cores, so it is the steadier measure of what the layers cost.`,
+    '',
+    '| endpoint | server | req/s | p50 ms | p99 ms | × floor | server CPU µs/req |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...httpRows(report.http.measurements),
+    '',
+    '## KPI rollup',
+    '',
+    `| run | time | ratio |`,
+    '|---|---:|---:|',
+    `| full rebuild, every project (the engine, \`runRollupNow\`) | ${int(report.rollup.fullMs)} ms | ${times(report.rollup.fullMs / report.rollup.floorMs)} the floor |`,
+    `| floor: one hand-written \`insert … select … group by\` | ${int(report.rollup.floorMs)} ms | 1.00× |`,
+    `| incremental, after ${int(NEW_EVENTS)} new events | ${int(report.rollup.incrementalMs)} ms | ${((report.rollup.incrementalMs / report.rollup.fullMs) * 100).toFixed(1)}% of the full rebuild |`,
+    '',
+    report.rollup.floorDifferences === 0
+      ? 'The floor wrote exactly the rows the engine wrote (compared before the new events arrived).'
+      : `**The floor and the engine disagree on ${int(report.rollup.floorDifferences)} rows**: the comparison is not like for like.`,
+    '',
+    '## Memory',
+    '',
+    '| process | peak RSS |',
+    '|---|---:|',
+    `| API server (REST and /trpc), over its life including every HTTP run | ${megabytes(report.http.apiPeakRssBytes)} |`,
+    `| floor server | ${megabytes(report.http.floorPeakRssBytes)} |`,
+    '',
+    '## Targets',
+    '',
+    '| target | measured | |',
+    '|---|---:|---|',
+    ...targets.map((target) => `| ${target.name} | ${target.measured} | ${target.met ? 'met' : '**missed**'} |`),
+    '',
+    missed === 0 ? 'Every target met.' : `${missed} of ${targets.length} targets missed; the README's *Benchmarks* section says why.`,
+    '',
+  ].join('\n');
+}
+
+function machineSection(report: BenchReport): string[] {
+  const { machine, shape } = report;
+  const packages = Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(', ');
+  return [
+    '| | |',
+    '|---|---|',
+    `| machine | ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.os} |`,
+    `| software | Node ${machine.node}, PostgreSQL ${machine.postgres}; ${packages} |`,
+    `| commit | ${machine.commit} |`,
+    `| data | ${int(shape.events)} business events (50 projects, 90 days), ${int(shape.runs)} workflow runs, ${int(shape.sends)} sends; loaded and vacuumed in ${report.loadSeconds.toFixed(0)} s |`,
+    '| setup | autocannon, the API server, the floor server and PostgreSQL on one machine, over loopback; the servers each in their own process |',
+  ];
+}
+
+function httpRows(measurements: HttpMeasurement[]): string[] {
+  const lines: string[] = [];
+  for (const endpoint of new Set(measurements.map((m) => m.endpoint))) {
+    const floor = find(measurements, endpoint, 'floor');
+    for (const server of SERVERS) {
+      const { result, serverCpuMicrosPerRequest } = find(measurements, endpoint, server);
+      const ratio = times(result.requestsPerSecond / floor.result.requestsPerSecond);
+      lines.push(`| ${server === 'floor' ? endpoint : ''} | ${server} | ${int(result.requestsPerSecond)} | ${result.p50Ms} | ${result.p99Ms} | ${ratio} | ${int(serverCpuMicrosPerRequest)} |`);
+    }
+  }
+  return lines;
+}
+
+function find(measurements: HttpMeasurement[], endpoint: string, server: ServerKind): HttpMeasurement {
+  const found = measurements.find((m) => m.endpoint === endpoint && m.server === server);
+  if (!found) throw new Error(`no measurement of ${endpoint} on ${server}`);
+  return found;
+}
+
+export function evaluateTargets(report: BenchReport): Target[] {
+  const { measurements } = report.http;
+  const targets: Target[] = [];
+  for (const endpoint of new Set(measurements.map((m) => m.endpoint))) {
+    const ratio = find(measurements, endpoint, 'REST').result.requestsPerSecond / find(measurements, endpoint, 'floor').result.requestsPerSecond;
+    targets.push({ name: `REST ≥ ${TARGETS.restVsFloor}× floor: ${endpoint}`, measured: times(ratio), met: ratio >= TARGETS.restVsFloor });
+  }
+  const first = find(measurements, report.firstPage, 'REST').result;
+  const deep = find(measurements, report.deepPage, 'REST').result;
+  const deepCost = first.requestsPerSecond / deep.requestsPerSecond;
+  targets.push({
+    name: `deep page within ${TARGETS.deepVsFirst}× the first (REST, time per request)`,
+    measured: `${times(deepCost)} (p50 ${deep.p50Ms} vs ${first.p50Ms} ms)`,
+    met: deepCost <= TARGETS.deepVsFirst,
+  });
+  const share = report.rollup.incrementalMs / report.rollup.fullMs;
+  targets.push({ name: `incremental rollup ≤ ${TARGETS.incrementalShare * 100}% of the full rebuild`, measured: `${(share * 100).toFixed(1)}%`, met: share <= TARGETS.incrementalShare });
+  const overFloor = report.rollup.fullMs / report.rollup.floorMs;
+  targets.push({ name: `full rebuild ≤ ${TARGETS.fullVsFloor}× the hand-written floor`, measured: times(overFloor), met: overFloor <= TARGETS.fullVsFloor });
+  targets.push({
+    name: `API server peak RSS < ${megabytes(TARGETS.rssBytes)}`,
+    measured: megabytes(report.http.apiPeakRssBytes),
+    met: report.http.apiPeakRssBytes < TARGETS.rssBytes,
+  });
+  return targets;
+}

@@ -1,0 +1,80 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDatabase, migrateToLatest } from '@runhub/db';
+import pg from 'pg';
+import { chooseEndpoints } from './http/endpoints.js';
+import { benchHttp } from './http/http-bench.js';
+import { dataShape, loadData } from './load-data.js';
+import { describeMachine } from './machine.js';
+import { readOptions, USAGE, UsageError } from './options.js';
+import { renderReport } from './report.js';
+import { benchRollup } from './rollup-bench.js';
+import { createScratchDatabase } from './scratch-database.js';
+
+const benchDir = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = resolve(benchDir, '..');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * `pnpm bench`: fills a scratch database, measures the rollup, then the HTTP endpoints on the API
+ * and on the floor, and writes `bench/RESULTS.md`. Exits non-zero when something fails (a server,
+ * a query, an answer that differs from the floor's), never because a target was missed.
+ */
+async function main(): Promise<void> {
+  const options = readOptions(process.argv.slice(2), process.env, resolve(benchDir, 'RESULTS.md'));
+  if (options === 'help') {
+    log(USAGE);
+    return;
+  }
+  const started = new Date();
+  const scratch = await createScratchDatabase(options.adminUrl);
+  log(`== scratch database ${scratch.name}`);
+  const client = new pg.Client({ connectionString: scratch.url });
+  try {
+    const db = createDatabase({ url: scratch.url });
+    await migrateToLatest(db).finally(() => db.destroy());
+    await client.connect();
+
+    const shape = dataShape(options.rows);
+    log(`== loading ${shape.events.toLocaleString('en-US')} events, ${shape.runs.toLocaleString('en-US')} runs, ${shape.sends.toLocaleString('en-US')} sends`);
+    const loadStarted = performance.now();
+    await loadData(client, shape, new Date(), log);
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+
+    log('== KPI rollup');
+    const rollup = await benchRollup(scratch.url, client, log);
+    // The rollup wrote rows and 1,000 events arrived: settle the tables again before measuring reads.
+    await client.query('vacuum (analyze) business_events, business_kpi_daily, kpi_rollup_state, kpi_rollup_runs');
+
+    const load = { connections: options.connections, duration: options.duration, warmup: Math.min(2, Math.max(0.5, options.duration / 5)) };
+    log(`== HTTP: ${load.connections} connections, ${load.duration} s per run after ${load.warmup} s of warm-up`);
+    const { endpoints, firstPage, deepPage } = await chooseEndpoints(client);
+    const http = await benchHttp(scratch.url, endpoints, load, log);
+
+    const markdown = renderReport({
+      date: started,
+      machine: await describeMachine(client, repoRoot),
+      command: ['pnpm bench', ...process.argv.slice(2)].join(' '),
+      shape,
+      loadSeconds,
+      load,
+      firstPage,
+      deepPage,
+      http,
+      rollup,
+    });
+    mkdirSync(dirname(resolve(options.out)), { recursive: true });
+    writeFileSync(resolve(options.out), markdown);
+    log(`\n${markdown}\n(written to ${resolve(options.out)})`);
+  } finally {
+    await client.end().catch(() => undefined);
+    if (options.keep) log(`kept the scratch database: ${scratch.url}`);
+    else await scratch.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(error instanceof UsageError ? `${error.message}\n` : `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
