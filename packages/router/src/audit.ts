@@ -1,6 +1,10 @@
 import type { Database, JsonValue } from '@runhub/db';
 import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
 import type { Actor } from './auth/actor.js';
+
+/** Why an operator made a change, kept in the audit log: every write takes one (SPEC §3.2: 1–1000 characters after trimming). */
+export const zReason = z.string().trim().min(1, 'reason must not be empty').max(1000);
 
 export interface AuditEntry {
   action: string;

@@ -40,3 +40,6 @@ export function createContextInner(options: ContextOptions): Context {
     rollup: options.rollup ?? defaultRollupCoordinator(options.db, clock),
   };
 }
+
+/** What a write needs from the context: an authenticated actor (the write middleware guarantees one). */
+export type WriteContext = Pick<Context, 'db' | 'requestId' | 'clock'> & { actor: Actor };

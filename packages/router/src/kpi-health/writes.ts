@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { recordAudit } from '../audit.js';
-import type { WriteContext } from '../workflow-runs/writes.js';
+import type { WriteContext } from '../context.js';
 import { averageRunDurationMs } from './queries.js';
 import type { TriggerRollupInput, TriggerRollupOutput } from './schemas.js';
 

@@ -1,5 +1,6 @@
 import { WORKFLOW_RUN_STATUSES } from '@runhub/db';
 import { z } from 'zod';
+import { zReason } from '../audit.js';
 import { zIsoTimestamp, zLimit, zTimeCursor } from '../pagination.js';
 
 export const ZRunStatus = z.enum(WORKFLOW_RUN_STATUSES);
@@ -59,9 +60,6 @@ export const ZStuckRun = z.object({
 });
 
 export const ZStuckRunsOutput = z.object({ runs: z.array(ZStuckRun) });
-
-/** Why an operator made a change: kept in the audit log (SPEC §3.2: 1–1000 characters after trimming). */
-export const zReason = z.string().trim().min(1, 'reason must not be empty').max(1000);
 
 export const ZRunWriteInput = z.object({
   id: z.guid(),

@@ -1,14 +1,10 @@
 import type { Database } from '@runhub/db';
 import { sql, type Transaction } from 'kysely';
 import { recordAudit } from '../audit.js';
-import type { Actor } from '../auth/actor.js';
 import type { Clock } from '../clock.js';
-import type { Context } from '../context.js';
+import type { WriteContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { CancelRunOutput, RetryRunOutput, RunWriteInput } from './schemas.js';
-
-/** What a write needs from the context: an authenticated actor (the write middleware guarantees one). */
-export type WriteContext = Pick<Context, 'db' | 'requestId' | 'clock'> & { actor: Actor };
 
 /**
  * Retries a failed or stuck run (SPEC §3.2): a new queued run with the original's project, action,
