@@ -3,13 +3,23 @@ import { createProject, createRun, createStuckRun, createTestDatabase, type Test
 import type { Hono } from 'hono';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRollupCoordinator, type RollupCoordinator } from '@runhub/router';
 import { createApp } from './app.js';
 import type { AppEnv } from './env.js';
 import { createLogger } from './logger.js';
+import { type RollupScheduler, startRollupScheduler } from './rollup-scheduler.js';
 import { ADMIN_TOKEN, readEnvelope, tokenHeaders } from './test/harness.js';
 import { startTcpProxy, type TcpProxy } from './test/tcp-proxy.js';
 
 const STATEMENT_TIMEOUT_MS = 1000;
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 /** The outage bound asserted below: the configured timeout plus slack for a loaded CI machine. */
 const ANSWER_WITHIN_MS = STATEMENT_TIMEOUT_MS + 4000;
 
@@ -20,6 +30,9 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('database outage (Postgre
   let db: Kysely<Database>;
   let app: Hono<AppEnv>;
   let projectId: string;
+  let rollup: RollupCoordinator;
+  let scheduler: RollupScheduler;
+  const logs: string[] = [];
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
@@ -28,12 +41,17 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('database outage (Postgre
     const viaProxy = new URL(target);
     viaProxy.port = String(proxy.port);
     db = createDatabase({ url: viaProxy.toString(), statementTimeoutMs: STATEMENT_TIMEOUT_MS, onConnectionError: () => {} });
-    app = createApp({ db, auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [] }, logger: createLogger('silent'), readinessTimeoutMs: STATEMENT_TIMEOUT_MS });
+    const logger = createLogger('warn', (line) => logs.push(line));
+    rollup = createRollupCoordinator(db, { intervalMinutes: 60 });
+    app = createApp({ db, auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [] }, logger, rollup, readinessTimeoutMs: STATEMENT_TIMEOUT_MS });
     projectId = (await createProject(testDb.db)).id;
     await createRun(testDb.db, projectId);
+    scheduler = startRollupScheduler(rollup, { logger, minDelayMs: 50, maxDelayMs: 200, retryDelayMs: 200 });
+    await rollup.idle();
   });
 
   afterAll(async () => {
+    await scheduler.stop();
     await proxy.close();
     await db.destroy().catch(() => {});
     await testDb.destroy();
@@ -60,10 +78,34 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('database outage (Postgre
     expect(ready.ms).toBeLessThan(ANSWER_WITHIN_MS);
     expect((await app.request('/healthz')).status).toBe(200);
 
+    // The scheduler's beats fail meanwhile: logged, never fatal.
+    await waitFor(() => logs.some((line) => line.includes('rollup beat failed')));
+
     await proxy.restore();
     expect((await timed('/readyz')).status).toBe(200);
     expect((await timed('/v1/admin/inhouse/workflow-runs')).status).toBe(200);
+
+    // Once the database answers, the scheduler records the failures it could not write…
+    await waitFor(async () => (await errorsRecorded()) > 0);
+    const job = await app.request('/v1/admin/inhouse/kpi-health/rollup-job', { headers: tokenHeaders() });
+    const recentErrors = ((await job.json()) as { data: { recentErrors: { message: string }[] } }).data.recentErrors;
+    expect(recentErrors.map((e) => e.message)).toContainEqual(expect.stringMatching(/^Rollup could not run/));
+    // …and rollups run again.
+    const trigger = await timed('/v1/admin/inhouse/kpi-health/trigger-rollup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'after the outage' }),
+    });
+    expect(trigger.status).toBe(200);
+    await rollup.idle();
+    const last = await testDb.db.selectFrom('kpi_rollup_runs').select('status').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(last.status).toBe('succeeded');
   });
+
+  async function errorsRecorded(): Promise<number> {
+    const rows = await testDb.db.selectFrom('kpi_rollup_errors').select('id').where('message', 'like', 'Rollup could not run%').execute();
+    return rows.length;
+  }
 
   it('applies a write cut off by the outage fully (with its audit row) or not at all', async () => {
     const run = await createStuckRun(testDb.db, projectId);

@@ -27,6 +27,8 @@ export type DatabaseKind = 'postgres' | 'pglite';
 /** PostgreSQL type OIDs whose parsing differs between `pg` and PGlite. */
 const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const;
 
+const MAX_CONNECT_MS = 10_000;
+
 /**
  * One decision for both drivers: bigints, counts and sums are JS numbers (ids, cents and counts
  * stay far below 2^53), and a `date` is its `YYYY-MM-DD` text (never a Date shifted by a time zone).
@@ -65,7 +67,9 @@ function openPostgres(url: string, config: DatabaseConfig): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: config.poolSize ?? 10,
-    ...(timeout ? { statement_timeout: timeout, connectionTimeoutMillis: timeout, query_timeout: timeout + 1000 } : {}),
+    // Opening a connection is bounded separately: even a pool allowed long statements (the rollup's)
+    // must notice an unreachable database within seconds.
+    ...(timeout ? { statement_timeout: timeout, connectionTimeoutMillis: Math.min(timeout, MAX_CONNECT_MS), query_timeout: timeout + 1000 } : {}),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,

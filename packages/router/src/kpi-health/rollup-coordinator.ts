@@ -8,10 +8,14 @@ import {
   executeRun,
   failInterruptedRuns,
   msUntilScheduledRun,
+  recordRollupError,
   type RunOutcome,
   type StartedRun,
   startScheduledRunIfDue,
 } from './rollup-runs.js';
+
+/** Outage failures kept for the record; beyond these, one more adds nothing an operator needs. */
+const MAX_UNRECORDED = 20;
 
 export interface RollupSettings {
   /** `ROLLUP_INTERVAL_MINUTES`. */
@@ -68,6 +72,9 @@ export function createRollupCoordinator(db: Kysely<Database>, options: RollupCoo
   const lockRetryMs = options.lockRetryMs ?? 1000;
   const onError = options.onError ?? (() => {});
   const onRunFinished = options.onRunFinished ?? (() => {});
+  // Failures that happened while the database could not record them (an outage): written to
+  // `kpi_rollup_errors` once it answers again, so the rollup-job page shows the gap.
+  const unrecorded: { occurredAt: Date; message: string }[] = [];
   let stopping = false;
   const wanted = { drain: false, schedule: false };
   let inFlight: Promise<void> | null = null;
@@ -104,6 +111,7 @@ export function createRollupCoordinator(db: Kysely<Database>, options: RollupCoo
       wanted.drain = false;
       wanted.schedule = false;
       try {
+        await recordFailures();
         const acquired = await takeTurn(schedule);
         // The holder may release the lock without seeing runs queued after its last look: while any
         // are left, try again shortly rather than leave them to the next scheduled beat.
@@ -113,7 +121,17 @@ export function createRollupCoordinator(db: Kysely<Database>, options: RollupCoo
         }
       } catch (error) {
         onError(error);
+        if (unrecorded.length < MAX_UNRECORDED) {
+          unrecorded.push({ occurredAt: new Date(), message: `Rollup could not run: ${error instanceof Error ? error.message : String(error)}` });
+        }
       }
+    }
+  }
+
+  async function recordFailures(): Promise<void> {
+    for (let failure = unrecorded[0]; failure; failure = unrecorded[0]) {
+      await recordRollupError(db, clock, { runId: null, projectId: null, ...failure });
+      unrecorded.shift();
     }
   }
 

@@ -77,11 +77,16 @@ function projectsOfRun(db: Kysely<Database>, run: StartedRun): Promise<RollupPro
 export async function recordRollupError(
   db: Kysely<Database>,
   clock: Clock,
-  error: { runId: number | null; projectId: string | null; message: string },
+  error: { runId: number | null; projectId: string | null; message: string; occurredAt?: Date },
 ): Promise<void> {
   await db
     .insertInto('kpi_rollup_errors')
-    .values({ occurred_at: clock.now(), run_id: error.runId, project_id: error.projectId, message: error.message.slice(0, MAX_MESSAGE) })
+    .values({
+      occurred_at: error.occurredAt ?? clock.now(),
+      run_id: error.runId,
+      project_id: error.projectId,
+      message: error.message.slice(0, MAX_MESSAGE),
+    })
     .execute();
 }
 
