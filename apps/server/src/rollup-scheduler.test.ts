@@ -31,13 +31,15 @@ describe('startRollupScheduler', () => {
     // Beats every 20 ms instead of waiting the real interval; the database decides whether a run is due.
     const scheduler = startRollupScheduler(rollup, { logger: createLogger('silent'), minDelayMs: 20, maxDelayMs: 20 });
     const scheduled = () => db.selectFrom('kpi_rollup_runs').select(['started_at', 'status']).where('trigger', '=', 'schedule').orderBy('id').execute();
+    // A run's row appears when it starts: wait for the count and for every run to have finished.
+    const finished = (count: number) => (runs: { status: string }[]) => runs.length === count && runs.every((run) => run.status !== 'running');
     try {
-      expect(await eventually(scheduled, (runs) => runs.length === 1)).toEqual([{ started_at: new Date(NOW), status: 'succeeded' }]);
+      expect(await eventually(scheduled, finished(1))).toEqual([{ started_at: new Date(NOW), status: 'succeeded' }]);
       clock.advance(14 * 60_000);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await scheduled()).toHaveLength(1);
       clock.advance(60_000);
-      expect(await eventually(scheduled, (runs) => runs.length === 2)).toHaveLength(2);
+      expect(await eventually(scheduled, finished(2))).toHaveLength(2);
     } finally {
       await scheduler.stop();
     }
