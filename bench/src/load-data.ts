@@ -160,8 +160,9 @@ function seconds(since: number): string {
 }
 
 /**
- * `count` events arriving now, as the incremental rollup will find them: most happened in the
- * last hour, one in ten up to 30 days ago (late arrivals, which reopen old days).
+ * `count` events arriving now, as the incremental rollup will find them: most happened in the last
+ * hour, one in twenty up to three days earlier (late arrivals, which reopen past days). The same mix
+ * as the engine's own `rollup:cost` script, so the two measurements can be compared.
  */
 export async function insertNewEvents(client: pg.Client, count: number): Promise<void> {
   await client.query(
@@ -171,7 +172,7 @@ export async function insertNewEvents(client: pg.Client, count: number): Promise
      )
      insert into business_events (project_id, event_type, occurred_at, source, payload)
      select ${projectIdSql('k')}, event_type,
-            now() - case when g % 10 = 0 then random() * interval '30 days' else random() * interval '1 hour' end,
+            now() - case when g % 20 = 0 then random() * interval '3 days' else random() * interval '1 hour' end,
             'web',
             case when event_type = 'payment_succeeded' then jsonb_build_object('amount', 1000 + g, 'currency', ${currencyOf('k')}) else '{}'::jsonb end
      from src`,

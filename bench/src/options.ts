@@ -6,6 +6,8 @@ export interface BenchOptions {
   /** Seconds each server is measured on each endpoint. */
   duration: number;
   connections: number;
+  /** How often each measurement is repeated; the best of them is reported. */
+  rounds: number;
   /** Keep the scratch database instead of dropping it at the end. */
   keep: boolean;
   /** Where the Markdown results go. */
@@ -14,11 +16,12 @@ export interface BenchOptions {
   adminUrl: string;
 }
 
-export const USAGE = `Usage: pnpm bench [--rows N] [--duration S] [--connections C] [--keep] [--out FILE]
+export const USAGE = `Usage: pnpm bench [--rows N] [--duration S] [--connections C] [--rounds R] [--keep] [--out FILE]
 
   --rows N         business events to load (default 1000000); runs and sends are N/5 each
   --duration S     seconds per endpoint and server (default 10)
   --connections C  concurrent HTTP connections (default 10)
+  --rounds R       repeat every measurement R times and keep the best (default 2)
   --keep           keep the scratch database runhub_bench_<ts> instead of dropping it
   --out FILE       where to write the Markdown results (default bench/RESULTS.md)
 
@@ -35,6 +38,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut: 
     rows: positiveInt('--rows', values.rows, 1_000_000, 1000),
     duration: positiveInt('--duration', values.duration, 10, 1),
     connections: positiveInt('--connections', values.connections, 10, 1),
+    rounds: positiveInt('--rounds', values.rounds, 2, 1),
     keep: values.keep ?? false,
     out: values.out ?? defaultOut,
     adminUrl: env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -51,6 +55,7 @@ function parseFlags(argv: string[]) {
         rows: { type: 'string' },
         duration: { type: 'string' },
         connections: { type: 'string' },
+        rounds: { type: 'string' },
         keep: { type: 'boolean' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },

@@ -12,6 +12,7 @@ export interface BenchReport {
   shape: DataShape;
   loadSeconds: number;
   load: LoadSettings;
+  rounds: number;
   /** The labels of the two business-events pages the deep-page target compares. */
   firstPage: string;
   deepPage: string;
@@ -50,13 +51,15 @@ export function renderReport(report: BenchReport): string {
     '',
     '## HTTP: requests per second and latency',
     '',
-    `Each row is ${report.load.connections} connections for ${report.load.duration} s after a ${report.load.warmup} s warm-up. *floor* is a bare Hono route running the same SQL through \`pg\` and answering \`JSON.stringify(rows)\`; *REST* and *tRPC* are the real app (auth, validation, tRPC, Kysely, DTO mapping, envelope, request log). *× floor* is requests/s divided by the floor's. *server CPU* is the CPU time the server's process spent per request: autocannon, PostgreSQL and the server share the machine's cores, so it is the steadier measure of what the layers cost.`,
+    `Each row is ${report.load.connections} connections for ${report.load.duration} s after a ${report.load.warmup} s warm-up, the best of ${report.rounds} rounds (highest requests/s). *floor* is a bare Hono route running the same SQL through \`pg\` and answering \`JSON.stringify(rows)\`; *REST* and *tRPC* are the real app (auth, validation, tRPC, Kysely, DTO mapping, envelope, request log). *× floor* is requests/s divided by the floor's. *server CPU* is the CPU time the server's process spent per request: autocannon, PostgreSQL and the server share the machine's cores, so it is the steadier measure of what the layers cost.`,
     '',
     '| endpoint | server | req/s | p50 ms | p99 ms | × floor | server CPU µs/req |',
     '|---|---|---:|---:|---:|---:|---:|',
     ...httpRows(report.http.measurements),
     '',
     '## KPI rollup',
+    '',
+    `Each time is the best of ${report.rounds} rounds. The new events arrive now; most happened in the last hour, one in twenty up to three days earlier.`,
     '',
     `| run | time | ratio |`,
     '|---|---:|---:|',
@@ -65,7 +68,7 @@ export function renderReport(report: BenchReport): string {
     `| incremental, after ${int(NEW_EVENTS)} new events | ${int(report.rollup.incrementalMs)} ms | ${((report.rollup.incrementalMs / report.rollup.fullMs) * 100).toFixed(1)}% of the full rebuild |`,
     '',
     report.rollup.floorDifferences === 0
-      ? 'The floor wrote exactly the rows the engine wrote (compared before the new events arrived).'
+      ? 'The floor wrote exactly the rows the engine wrote (compared after every full rebuild).'
       : `**The floor and the engine disagree on ${int(report.rollup.floorDifferences)} rows**: the comparison is not like for like.`,
     '',
     '## Memory',

@@ -38,26 +38,40 @@ const DIFFERENCES = `
 
 /**
  * The KPI rollup through the engine the server runs (`runRollupNow`, as the scheduler does): a full
- * rebuild of every project (no watermark yet), the floor into a scratch table with the same primary
- * key, then an incremental run after `NEW_EVENTS` new events arrive. Times are wall-clock, lock and
- * run records included: what an operator waits for.
+ * rebuild of every project (no watermark), then the floor into a scratch table with the same primary
+ * key, `rounds` times; then `rounds` incremental runs, each after `NEW_EVENTS` new events arrive.
+ * Each figure is the best of its rounds. Times are wall-clock, lock and run records included: what
+ * an operator waits for.
  */
-export async function benchRollup(databaseUrl: string, client: pg.Client, log: (line: string) => void): Promise<RollupBenchResult> {
+export async function benchRollup(databaseUrl: string, client: pg.Client, rounds: number, log: (line: string) => void): Promise<RollupBenchResult> {
   const db = createDatabase({ url: databaseUrl });
   try {
-    const fullMs = await timed(() => rollup(db));
-    log(`full rebuild                        ${fullMs.toFixed(0)} ms`);
-
+    let fullMs = Infinity;
+    let floorMs = Infinity;
+    let floorDifferences = 0;
     await client.query('create table bench_kpi_floor (like business_kpi_daily including all)');
-    const floorMs = await timed(() => client.query(FLOOR));
-    const { rows } = await client.query<{ n: number }>(DIFFERENCES);
+    for (let round = 1; round <= rounds; round++) {
+      // Without a watermark, the engine rebuilds every project from all of its events.
+      await client.query('delete from kpi_rollup_state');
+      const full = await timed(() => rollup(db));
+      await client.query('truncate bench_kpi_floor');
+      const floor = await timed(() => client.query(FLOOR));
+      const { rows } = await client.query<{ n: number }>(DIFFERENCES);
+      floorDifferences = Math.max(floorDifferences, rows[0]?.n ?? 0);
+      log(`round ${round}  full rebuild ${full.toFixed(0)} ms, hand-written floor ${floor.toFixed(0)} ms`);
+      fullMs = Math.min(fullMs, full);
+      floorMs = Math.min(floorMs, floor);
+    }
     await client.query('drop table bench_kpi_floor');
-    log(`hand-written floor                  ${floorMs.toFixed(0)} ms`);
 
-    await insertNewEvents(client, NEW_EVENTS);
-    const incrementalMs = await timed(() => rollup(db));
-    log(`incremental after ${NEW_EVENTS} new events   ${incrementalMs.toFixed(0)} ms`);
-    return { fullMs, incrementalMs, floorMs, floorDifferences: rows[0]?.n ?? 0 };
+    let incrementalMs = Infinity;
+    for (let round = 1; round <= rounds; round++) {
+      await insertNewEvents(client, NEW_EVENTS);
+      const incremental = await timed(() => rollup(db));
+      log(`round ${round}  incremental after ${NEW_EVENTS} new events ${incremental.toFixed(0)} ms`);
+      incrementalMs = Math.min(incrementalMs, incremental);
+    }
+    return { fullMs, incrementalMs, floorMs, floorDifferences };
   } finally {
     await db.destroy();
   }

@@ -42,15 +42,15 @@ async function main(): Promise<void> {
     await loadData(client, shape, new Date(), log);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
 
-    log('== KPI rollup');
-    const rollup = await benchRollup(scratch.url, client, log);
+    log(`== KPI rollup, best of ${options.rounds} rounds`);
+    const rollup = await benchRollup(scratch.url, client, options.rounds, log);
     // The rollup wrote rows and 1,000 events arrived: settle the tables again before measuring reads.
     await client.query('vacuum (analyze) business_events, business_kpi_daily, kpi_rollup_state, kpi_rollup_runs');
 
     const load = { connections: options.connections, duration: options.duration, warmup: Math.min(2, Math.max(0.5, options.duration / 5)) };
-    log(`== HTTP: ${load.connections} connections, ${load.duration} s per run after ${load.warmup} s of warm-up`);
+    log(`== HTTP: ${load.connections} connections, ${load.duration} s per run after ${load.warmup} s of warm-up, best of ${options.rounds} rounds`);
     const { endpoints, firstPage, deepPage } = await chooseEndpoints(client);
-    const http = await benchHttp(scratch.url, endpoints, load, log);
+    const http = await benchHttp(scratch.url, endpoints, load, options.rounds, log);
 
     const markdown = renderReport({
       date: started,
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       shape,
       loadSeconds,
       load,
+      rounds: options.rounds,
       firstPage,
       deepPage,
       http,
