@@ -17,12 +17,14 @@ const { values: args } = parseArgs({
     probe: { type: 'string', default: '5' },
     'p99-target': { type: 'string', default: '100' },
     'max-rate': { type: 'string', default: '3200' },
+    events: { type: 'string', default: '50000' },
   },
 });
 const DURATION_S = Number(args.duration);
 const PROBE_S = Number(args.probe);
 const P99_TARGET_MS = Number(args['p99-target']);
 const MAX_RATE = Number(args['max-rate']);
+const EVENTS = Number(args.events);
 const ADMIN_URL = process.env.SOAK_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOKEN = 'soak-admin-token-0123456789abcdef';
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
   try {
     await migrateToLatest(db);
     log('seeding demo data');
-    await seedDemoData(db, { runsPerProject: 2000, events: 50_000 });
+    await seedDemoData(db, { runsPerProject: Math.ceil(EVENTS / 25), events: EVENTS });
     const projects = await db.selectFrom('projects').select('id').execute();
     const started = await startServer(url.toString());
     server = started.child;
