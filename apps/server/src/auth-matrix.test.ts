@@ -120,3 +120,14 @@ describe('audit admin_id', () => {
     expect(await cancelAs({ ...sessionCookie({ sub: 'admin-99' }), 'x-sheen-admin-user-id': 'someone-else' })).toBe('admin-99');
   });
 });
+
+describe('the log of the whole matrix', () => {
+  it('holds no token, cookie or JWT', () => {
+    const log = h.logs.join('\n');
+    expect(log).toContain('"status":401');
+    const secrets = CREDENTIALS.flatMap(([, headers]) => Object.values(headers))
+      .flatMap((value) => [value, ...value.split(/[=;.\s]/)])
+      .filter((part) => part.length >= 16);
+    for (const secret of [ADMIN_TOKEN, ...secrets]) expect(log).not.toContain(secret);
+  });
+});
