@@ -13,7 +13,7 @@ export {
 export { signSessionJwt, verifySessionJwt, type SessionClaims } from './auth/session-jwt.js';
 export { AppError, ERROR_CODES, classifyDatabaseError, describeError, issuesFromZod, type ErrorBody, type ErrorCode, type ErrorIssue } from './errors.js';
 export { recordAudit, type AuditEntry } from './audit.js';
-export type { ProcedureMeta, RestRoute } from './trpc.js';
+export { outputSchemaOf, trustedOutput, type ProcedureMeta, type RestRoute, type TrustedOutput } from './trpc.js';
 export {
   createRollupCoordinator,
   type RollupCoordinator,

@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { z } from 'zod';
 import type { Permission } from './auth/actor.js';
 import { hasPermission } from './auth/actor.js';
 import type { Context } from './context.js';
@@ -71,3 +72,29 @@ const baseProcedure = t.procedure.use(mapDatabaseErrors);
 export const readProcedure = baseProcedure.use(requirePermission('inhouse.read'));
 /** For writes: needs `inhouse.write`; every write records an audit row in its own transaction. */
 export const writeProcedure = baseProcedure.use(requirePermission('inhouse.write'));
+
+/** An output parser that documents its schema but trusts the value: see `trustedOutput`. */
+export interface TrustedOutput<T extends z.ZodType> {
+  parse: (value: unknown) => z.output<T>;
+  readonly schema: T;
+}
+
+/**
+ * A read's output schema, kept for the types, the OpenAPI document and the tests, but not run on
+ * every answer: a read's value is built by its own typed query and mapper, so re-validating each
+ * row of every page only costs time on the hot path. The suite validates live responses of every
+ * route against the same schemas (`apps/server/src/openapi/openapi.test.ts`). Writes keep `.output(schema)`.
+ *
+ * @example
+ * readProcedure.input(ZListRunsInput).output(trustedOutput(ZListRunsOutput)).query(…)
+ */
+export function trustedOutput<T extends z.ZodType>(schema: T): TrustedOutput<T> {
+  return { parse: (value) => value as z.output<T>, schema };
+}
+
+/** The zod schema behind a procedure's output parser, whether checked or trusted. */
+export function outputSchemaOf(parser: unknown): z.ZodType | undefined {
+  if (parser instanceof z.ZodType) return parser;
+  const schema = (parser as Partial<TrustedOutput<z.ZodType>> | undefined)?.schema;
+  return schema instanceof z.ZodType ? schema : undefined;
+}

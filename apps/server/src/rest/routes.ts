@@ -1,4 +1,4 @@
-import type { ProcedureMeta, RestRoute } from '@runhub/router';
+import { outputSchemaOf, type ProcedureMeta, type RestRoute } from '@runhub/router';
 import type { AnyRouter } from '@trpc/server';
 import { z } from 'zod';
 
@@ -33,7 +33,7 @@ export function listRestProcedures(router: AnyRouter): RestProcedure[] {
       procedurePath,
       route,
       input: inputSchema,
-      output: output instanceof z.ZodType ? output : undefined,
+      output: outputSchemaOf(output),
       numericFields: inputSchema ? numericFieldsOf(inputSchema) : new Set(),
     });
   }

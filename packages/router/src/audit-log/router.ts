@@ -1,4 +1,4 @@
-import { readProcedure, router } from '../trpc.js';
+import { readProcedure, router, trustedOutput } from '../trpc.js';
 import { listAuditEntries } from './queries.js';
 import { ZListAuditInput, ZListAuditOutput } from './schemas.js';
 
@@ -6,6 +6,6 @@ export const auditLogRouter = router({
   list: readProcedure
     .meta({ rest: { method: 'GET', path: '/v1/admin/inhouse/audit-log', summary: 'List admin audit entries, newest first' } })
     .input(ZListAuditInput)
-    .output(ZListAuditOutput)
+    .output(trustedOutput(ZListAuditOutput))
     .query(({ ctx, input }) => listAuditEntries(ctx.db, input)),
 });

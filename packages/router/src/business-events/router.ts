@@ -1,4 +1,4 @@
-import { readProcedure, router } from '../trpc.js';
+import { readProcedure, router, trustedOutput } from '../trpc.js';
 import { eventStats, getEvent, listEvents } from './queries.js';
 import { ZBusinessEvent, ZEventStatsInput, ZEventStatsOutput, ZGetEventInput, ZListEventsInput, ZListEventsOutput } from './schemas.js';
 
@@ -8,18 +8,18 @@ export const businessEventsRouter = router({
   list: readProcedure
     .meta({ rest: { method: 'GET', path: EVENTS_PATH, summary: 'List business events across projects, newest first' } })
     .input(ZListEventsInput)
-    .output(ZListEventsOutput)
+    .output(trustedOutput(ZListEventsOutput))
     .query(({ ctx, input }) => listEvents(ctx.db, input)),
 
   stats: readProcedure
     .meta({ rest: { method: 'GET', path: `${EVENTS_PATH}/stats`, summary: 'Count business events by type over a date range' } })
     .input(ZEventStatsInput)
-    .output(ZEventStatsOutput)
+    .output(trustedOutput(ZEventStatsOutput))
     .query(({ ctx, input }) => eventStats(ctx.db, ctx.clock, input)),
 
   get: readProcedure
     .meta({ rest: { method: 'GET', path: `${EVENTS_PATH}/:id`, summary: 'Get one business event by numeric id or public id' } })
     .input(ZGetEventInput)
-    .output(ZBusinessEvent)
+    .output(trustedOutput(ZBusinessEvent))
     .query(({ ctx, input }) => getEvent(ctx.db, input.id)),
 });

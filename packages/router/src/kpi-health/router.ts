@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readProcedure, router, writeProcedure } from '../trpc.js';
+import { readProcedure, router, trustedOutput, writeProcedure } from '../trpc.js';
 import { getHealthSummary, getRollupJob, listProjectHealth } from './queries.js';
 import { ZKpiHealthProjects, ZKpiHealthSummary, ZRollupJob, ZTriggerRollupInput, ZTriggerRollupOutput } from './schemas.js';
 import { queueRollup } from './writes.js';
@@ -12,19 +12,19 @@ export const kpiHealthRouter = router({
   summary: readProcedure
     .meta({ rest: { method: 'GET', path: `${PREFIX}/summary`, summary: 'KPI freshness across projects and the rollup job at a glance' } })
     .input(ZNoInput)
-    .output(ZKpiHealthSummary)
+    .output(trustedOutput(ZKpiHealthSummary))
     .query(({ ctx }) => getHealthSummary(ctx.db, ctx.clock, ctx.rollup.settings)),
 
   projects: readProcedure
     .meta({ rest: { method: 'GET', path: `${PREFIX}/projects`, summary: "Each project's KPI freshness and today's totals, in its own time zone" } })
     .input(ZNoInput)
-    .output(ZKpiHealthProjects)
+    .output(trustedOutput(ZKpiHealthProjects))
     .query(({ ctx }) => listProjectHealth(ctx.db, ctx.clock, ctx.rollup.settings)),
 
   rollupJob: readProcedure
     .meta({ rest: { method: 'GET', path: `${PREFIX}/rollup-job`, summary: 'The rollup job: status, last and next run, recent errors' } })
     .input(ZNoInput)
-    .output(ZRollupJob)
+    .output(trustedOutput(ZRollupJob))
     .query(({ ctx }) => getRollupJob(ctx.db, ctx.clock, ctx.rollup.settings)),
 
   triggerRollup: writeProcedure

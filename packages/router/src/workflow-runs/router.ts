@@ -1,4 +1,4 @@
-import { readProcedure, router, writeProcedure } from '../trpc.js';
+import { readProcedure, router, trustedOutput, writeProcedure } from '../trpc.js';
 import { listRuns, listStuckRuns } from './queries.js';
 import {
   ZCancelRunOutput,
@@ -15,13 +15,13 @@ export const workflowRunsRouter = router({
   list: readProcedure
     .meta({ rest: { method: 'GET', path: '/v1/admin/inhouse/workflow-runs', summary: 'List workflow runs across projects' } })
     .input(ZListRunsInput)
-    .output(ZListRunsOutput)
+    .output(trustedOutput(ZListRunsOutput))
     .query(({ ctx, input }) => listRuns(ctx.db, input)),
 
   stuck: readProcedure
     .meta({ rest: { method: 'GET', path: '/v1/admin/inhouse/workflow-runs/stuck', summary: 'List stuck runs (running with an expired lease), oldest lease first' } })
     .input(ZStuckRunsInput)
-    .output(ZStuckRunsOutput)
+    .output(trustedOutput(ZStuckRunsOutput))
     .query(({ ctx, input }) => listStuckRuns(ctx.db, input, ctx.clock)),
 
   retry: writeProcedure
