@@ -154,7 +154,7 @@ describe('stopping', () => {
     expect(await db.selectFrom('kpi_rollup_runs').select('status').execute()).toEqual([{ status: 'queued' }]);
   });
 
-  it('ends a run between projects, keeping what was done', async () => {
+  it('ends a run between batches, keeping what was done', async () => {
     const { db } = testDb;
     for (let i = 0; i < 3; i++) await createProject(db, { created_at: PAST });
     const clock = fixedClock(new Date(NOW));
@@ -164,7 +164,8 @@ describe('stopping', () => {
       .returning(['id', 'project_id'])
       .executeTakeFirstOrThrow();
     let asked = 0;
-    const outcome = await executeRun(db, run, { clock, shouldStop: () => ++asked > 2 });
+    // Batches of one project, so the run can stop after two of three.
+    const outcome = await executeRun(db, run, { clock, batchSize: 1, shouldStop: () => ++asked > 2 });
     expect(outcome).toMatchObject({ status: 'failed', projectsChecked: 2, error: 'Stopped by a server shutdown after 2 of 3 projects' });
     expect(await db.selectFrom('kpi_rollup_state').select('project_id').execute()).toHaveLength(2);
   });

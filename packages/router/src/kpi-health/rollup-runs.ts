@@ -1,7 +1,7 @@
 import type { Database, KpiRollupTrigger } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock.js';
-import { type RollupEngineOptions, type RollupProject, rollupProject } from './rollup-engine.js';
+import { DEFAULT_ROLLUP_BATCH_SIZE, type RollupEngineOptions, type RollupProject, rollupProjects } from './rollup-engine.js';
 import { withRollupLock } from './rollup-lock.js';
 
 /** A run that holds the rollup lock and has its `started_at`. */
@@ -22,9 +22,10 @@ export interface RunOutcome {
 const MAX_MESSAGE = 2000;
 
 /**
- * Executes a started run: every project it covers, one transaction each. A project that fails is
- * recorded in `kpi_rollup_errors` and keeps its previous buckets and `lastRollupAt`; the others go on.
- * Call only while holding the rollup lock.
+ * Executes a started run: every project it covers, in batches of one transaction each. A batch that
+ * fails is retried project by project, so a project that fails is recorded in `kpi_rollup_errors`
+ * and keeps its previous buckets and `lastRollupAt`; the others go on. Call only while holding the
+ * rollup lock.
  */
 export async function executeRun(db: Kysely<Database>, run: StartedRun, options: RollupEngineOptions): Promise<RunOutcome> {
   // The duration is measured here, after `started_at` was fixed, so `started_at + duration` never
@@ -36,18 +37,15 @@ export async function executeRun(db: Kysely<Database>, run: StartedRun, options:
   try {
     const projects = await projectsOfRun(db, run);
     await db.updateTable('kpi_rollup_runs').set({ projects_affected: projects.length }).where('id', '=', run.id).execute();
-    for (const project of projects) {
+    const batchSize = Math.max(1, options.batchSize ?? DEFAULT_ROLLUP_BATCH_SIZE);
+    for (let start = 0; start < projects.length; start += batchSize) {
       if (options.shouldStop?.()) {
         error = `Stopped by a server shutdown after ${checked} of ${projects.length} projects`;
         break;
       }
-      checked++;
-      try {
-        await rollupProject(db, project, run.id, options);
-      } catch (thrown) {
-        failed++;
-        await recordRollupError(db, options.clock, { runId: run.id, projectId: project.id, message: messageOf(thrown) });
-      }
+      const batch = projects.slice(start, start + batchSize);
+      checked += batch.length;
+      failed += await rollupBatch(db, batch, run.id, options);
     }
     if (!error && failed > 0) error = `${failed} of ${projects.length} projects failed`;
   } catch (thrown) {
@@ -62,6 +60,32 @@ export async function executeRun(db: Kysely<Database>, run: StartedRun, options:
         projects_failed = ${failed}, error = ${error}
     where id = ${run.id}`.execute(db);
   return { runId: run.id, status, projectsChecked: checked, projectsFailed: failed, durationMs, error };
+}
+
+/**
+ * One transaction for the whole batch; when it fails (one project's unknown time zone fails the
+ * statement for all), each project again in its own, so only the failing ones keep their previous
+ * values. Answers how many failed.
+ */
+async function rollupBatch(db: Kysely<Database>, batch: RollupProject[], runId: number, options: RollupEngineOptions): Promise<number> {
+  if (batch.length > 1) {
+    try {
+      await rollupProjects(db, batch, runId, options);
+      return 0;
+    } catch {
+      // The error is recorded against the project that fails on its own below.
+    }
+  }
+  let failed = 0;
+  for (const project of batch) {
+    try {
+      await rollupProjects(db, [project], runId, options);
+    } catch (thrown) {
+      failed++;
+      await recordRollupError(db, options.clock, { runId, projectId: project.id, message: messageOf(thrown) });
+    }
+  }
+  return failed;
 }
 
 /** The projects a run covers: one, or all that existed when it started. */
