@@ -17,12 +17,18 @@ export interface WatermarkedProject extends RollupProject {
 }
 
 /**
- * The projects of a batch as the relation `b (id, timezone, currency_code)`, with the time zone and
- * currency read when the run started, so every statement of the batch sees the same ones.
+ * The projects of a batch as the relation `b (id, timezone, currency_code)`, or with `watermark`
+ * added, with the time zone and currency read when the run started, so every statement of the batch
+ * sees the same ones.
  */
 function batchRelation(projects: readonly RollupProject[]) {
   const rows = projects.map((p) => sql`(${p.id}::uuid, ${p.timezone}::text, ${p.currency_code}::text)`);
   return sql`(values ${sql.join(rows)}) as b (id, timezone, currency_code)`;
+}
+
+function watermarkedRelation(projects: readonly WatermarkedProject[]) {
+  const rows = projects.map((p) => sql`(${p.id}::uuid, ${p.timezone}::text, ${p.currency_code}::text, ${p.watermark}::timestamptz)`);
+  return sql`(values ${sql.join(rows)}) as b (id, timezone, currency_code, watermark)`;
 }
 
 /** The project-local date of the event `e`. */
@@ -93,35 +99,34 @@ export async function recomputeTouchedDays(
   now: RawBuilder<Date>,
   overlapMs: number,
 ): Promise<void> {
-  // Touched dates come from the (project_id, received_at) index, one branch per project with its
-  // watermark as a value, so the planner estimates each range from statistics (a join on the
-  // watermark column would be guessed at a third of the table and read it all). Each date is then
-  // re-read whole through an occurred_at range scan. LATERAL keeps it a per-day range scan: as a plain
-  // join, the planner hashes on the date expression and reads every event of the project. The range
-  // is widened by two hours and the date checked exactly, so a day that does not start at local
-  // midnight (a DST jump at 00:00) still gets exactly its events.
-  const touched = projects.map(
-    (p) => sql`
-      select distinct ${p.id}::uuid as project_id, ${localDate(sql`${p.timezone}::text`)} as date
-      from business_events e
-      where e.project_id = ${p.id}::uuid
-        and e.received_at > ${p.watermark}::timestamptz - make_interval(secs => ${overlapMs / 1000})
-        and e.received_at <= ${now}
-        and e.event_type in ${COUNTED_TYPES}`,
-  );
+  // Touched dates come from the (project_id, received_at) index, per project: DISTINCT keeps the
+  // LATERAL subquery from being flattened into a hash join that reads every event of the batch. Each
+  // date is then re-read whole through an occurred_at range scan, LATERAL again so it stays a per-day
+  // range scan. The range is widened by two hours and the date checked exactly, so a day that does
+  // not start at local midnight (a DST jump at 00:00) still gets exactly its events.
   await sql`
-    with touched as (${sql.join(touched, sql` union all `)}),
-    totals as (
-      select t.project_id, b.currency_code, t.date, day.payments, day.leads, day.revenue_cents
-      from touched t
-      join ${batchRelation(projects)} on b.id = t.project_id
+    with touched as (
+      select b.id as project_id, b.timezone, b.currency_code, n.date
+      from ${watermarkedRelation(projects)}
       cross join lateral (
-        select ${dailyTotals(sql`b.currency_code`)}
+        select distinct ${localDate(sql`b.timezone`)} as date
+        from business_events e
+        where e.project_id = b.id
+          and e.received_at > b.watermark - make_interval(secs => ${overlapMs / 1000})
+          and e.received_at <= ${now}
+          and e.event_type in ${COUNTED_TYPES}
+      ) as n
+    ),
+    totals as (
+      select t.project_id, t.currency_code, t.date, day.payments, day.leads, day.revenue_cents
+      from touched t
+      cross join lateral (
+        select ${dailyTotals(sql`t.currency_code`)}
         from business_events e
         where e.project_id = t.project_id
-          and e.occurred_at >= (t.date::timestamp at time zone b.timezone) - interval '2 hours'
-          and e.occurred_at < ((t.date + 1)::timestamp at time zone b.timezone) + interval '2 hours'
-          and ${localDate(sql`b.timezone`)} = t.date
+          and e.occurred_at >= (t.date::timestamp at time zone t.timezone) - interval '2 hours'
+          and e.occurred_at < ((t.date + 1)::timestamp at time zone t.timezone) + interval '2 hours'
+          and ${localDate(sql`t.timezone`)} = t.date
           and e.received_at <= ${now}
           and e.event_type in ${COUNTED_TYPES}
       ) as day
