@@ -1,8 +1,6 @@
 import type { JsonValue } from '@runhub/db';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeError } from '../errors.js';
-import { createEvent, createProject, createTestCaller, createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { createEvent, createProject, createTestCaller, createTestDatabase, failureOf, type TestDatabase } from '../testing/index.js';
 
 let testDb: TestDatabase;
 let projectId: string;
@@ -12,17 +10,6 @@ beforeAll(async () => {
   projectId = (await createProject(testDb.db, { name: 'Sakura Ceramics' })).id;
 });
 afterAll(() => testDb.destroy());
-
-async function failureOf(promise: Promise<unknown>): Promise<{ code: string; paths: string[] }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    const { body } = describeError(error);
-    return { code: body.code, paths: ((body.details?.issues ?? []) as { path: string }[]).map((issue) => issue.path) };
-  }
-  return { code: 'OK', paths: [] };
-}
 
 describe('businessEvents.get', () => {
   it('finds an event by numeric id (text or number) and by public id', async () => {

@@ -1,8 +1,6 @@
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeError } from '../errors.js';
 import { encodeCursor } from '../pagination.js';
-import { createEvent, createProject, createTestCaller, createTestDatabase, type TestDatabase, testActor } from '../testing/index.js';
+import { createEvent, createProject, createTestCaller, createTestDatabase, failureOf, type TestDatabase, testActor } from '../testing/index.js';
 
 let testDb: TestDatabase;
 
@@ -10,19 +8,6 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
 });
 afterAll(() => testDb.destroy());
-
-/** The error code and `details.issues` paths a call fails with, or OK. */
-async function failureOf(promise: Promise<unknown>): Promise<{ code: string; paths: string[] }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    const { body } = describeError(error);
-    const issues = (body.details?.issues ?? []) as { path: string }[];
-    return { code: body.code, paths: issues.map((issue) => issue.path) };
-  }
-  return { code: 'OK', paths: [] };
-}
 
 describe('businessEvents.list', () => {
   it('answers every field of the seed, with the project name joined and nulls kept', async () => {

@@ -8,7 +8,7 @@ import type { RollupCoordinator } from '../kpi-health/rollup-coordinator.js';
 import { createCaller } from '../root.js';
 
 export { createEvent, createProject, createRun, createSend, createStuckRun } from './factories.js';
-export { codeOf, errorOf } from './trpc-error.js';
+export { codeOf, errorOf, failureOf } from './trpc-error.js';
 
 export interface TestDatabase {
   db: Kysely<Database>;

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { AppError } from '../errors.js';
+import { AppError, describeError } from '../errors.js';
 
 /**
  * What a call failed with: its tRPC code and, for an `AppError`, its details; `{ code: 'OK' }` when
@@ -22,4 +22,23 @@ export async function errorOf(promise: Promise<unknown>): Promise<{ code: string
 /** Just the code of `errorOf`: `'OK'`, `'BAD_REQUEST'`, `'CONFLICT'`, … */
 export async function codeOf(promise: Promise<unknown>): Promise<string> {
   return (await errorOf(promise)).code;
+}
+
+/**
+ * The SPEC code a call fails with and the input fields its `details.issues` name, or `OK` with no
+ * fields: what a 400 test asserts.
+ *
+ * @example
+ * expect(await failureOf(caller.businessEvents.list({ startDate: '2026-02-30' }))).toEqual({ code: 'BAD_REQUEST', paths: ['startDate'] });
+ */
+export async function failureOf(promise: Promise<unknown>): Promise<{ code: string; paths: string[] }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    const { body } = describeError(error);
+    const issues = (body.details?.issues ?? []) as { path: string }[];
+    return { code: body.code, paths: issues.map((issue) => issue.path) };
+  }
+  return { code: 'OK', paths: [] };
 }
