@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 
 export const DEFAULT_LIMIT = 50;
@@ -6,7 +7,7 @@ export const MAX_LIMIT = 200;
 /** `limit` of every list: an integer 1–200, 50 when absent (SPEC §3.1). */
 export const zLimit = z.int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT);
 
-/** A PostgreSQL timestamptz as text, microseconds included, so a cursor never loses precision. */
+/** A timestamp as cursor text (see `cursorTime`), microseconds included. */
 const zTimestampText = z.string().regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/);
 
 /** The sort key of a `(timestamp desc, id desc)` keyset: the timestamp as text and the row id. */
@@ -67,4 +68,21 @@ export const zIsoTimestamp = z.iso.datetime();
 /** A Date as SPEC's wire timestamp (`toISOString()`, UTC, `…Z`), null kept as null. */
 export function toIso(value: Date | null): string | null {
   return value === null ? null : value.toISOString();
+}
+
+/**
+ * A list's sort timestamp as cursor text: UTC with microseconds, whatever the session's TimeZone,
+ * so a cursor never loses precision and reads the same on every connection.
+ */
+export function cursorTime(time: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`to_char(${time} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+/**
+ * The keyset condition of a `(time desc, id desc)` list: the rows after the cursor's row. Written
+ * as a row comparison, so the `(…, time desc, id desc)` index serves it as a range.
+ */
+export function afterCursor(time: RawBuilder<unknown>, id: RawBuilder<unknown>, cursor: TimeKey<string | number>, idType: 'uuid' | 'bigint'): RawBuilder<boolean> {
+  const [timestamp, rowId] = cursor;
+  return sql<boolean>`(${time}, ${id}) < (${timestamp}::timestamptz, ${rowId}::${sql.raw(idType)})`;
 }

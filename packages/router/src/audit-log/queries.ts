@@ -1,6 +1,6 @@
 import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
-import { encodeCursor, toPage } from '../pagination.js';
+import { afterCursor, cursorTime, encodeCursor, toPage } from '../pagination.js';
 import type { ListAuditInput, ListAuditOutput } from './schemas.js';
 
 const AUDIT_CURSOR = 'audit-log';
@@ -39,14 +39,13 @@ export function auditPageQuery(db: Kysely<Database>, input: ListAuditInput) {
       'a.details',
       'a.request_id',
       'a.created_at',
-      sql<string>`a.created_at::text`.as('sort_key'),
+      cursorTime(sql.ref('a.created_at')).as('sort_key'),
     ]);
   if (input.adminId) query = query.where('a.admin_id', '=', input.adminId);
   if (input.action) query = query.where('a.action', '=', input.action);
   if (input.targetId) query = query.where('a.target_id', '=', input.targetId);
   if (input.cursor) {
-    const [createdAt, id] = input.cursor;
-    query = query.where(sql<boolean>`(a.created_at, a.id) < (${createdAt}::timestamptz, ${id}::bigint)`);
+    query = query.where(afterCursor(sql.ref('a.created_at'), sql.ref('a.id'), input.cursor, 'bigint'));
   }
   return query
     .orderBy('a.created_at', 'desc')

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
-import { encodeCursor, toPage } from '../pagination.js';
+import { afterCursor, cursorTime, encodeCursor, toPage } from '../pagination.js';
 import {
   type BusinessEventDto,
   EVENTS_CURSOR,
@@ -80,15 +80,13 @@ function toEventDto(row: EventRow): BusinessEventDto {
  * the plan script explains exactly what the endpoint runs.
  */
 export function listEventsQuery(db: Kysely<Database>, input: ListEventsInput) {
-  // The cursor's timestamp is written in UTC with microseconds, whatever the session's TimeZone.
-  let query = selectEvents(db).select(sql<string>`to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('sort_key'));
+  let query = selectEvents(db).select(cursorTime(sql.ref('e.occurred_at')).as('sort_key'));
   if (input.projectId) query = query.where('e.project_id', '=', input.projectId);
   if (input.eventType) query = query.where('e.event_type', '=', input.eventType);
   if (input.startDate) query = query.where('e.occurred_at', '>=', utcMidnight(input.startDate));
   if (input.endDate) query = query.where('e.occurred_at', '<', utcMidnight(input.endDate, 1));
   if (input.cursor) {
-    const [occurredAt, id] = input.cursor;
-    query = query.where(sql<boolean>`(e.occurred_at, e.id) < (${occurredAt}::timestamptz, ${id}::bigint)`);
+    query = query.where(afterCursor(sql.ref('e.occurred_at'), sql.ref('e.id'), input.cursor, 'bigint'));
   }
   return query.orderBy('e.occurred_at', 'desc').orderBy('e.id', 'desc').limit(input.limit + 1);
 }

@@ -1,6 +1,6 @@
 import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
-import { encodeCursor, toIso, toPage } from '../pagination.js';
+import { afterCursor, cursorTime, encodeCursor, toIso, toPage } from '../pagination.js';
 import type { Clock } from '../clock.js';
 import type { ListRunsInput, ListRunsOutput, StuckRunsInput, StuckRunsOutput, WorkflowRunDto } from './schemas.js';
 
@@ -68,13 +68,12 @@ export async function listRuns(db: Kysely<Database>, input: ListRunsInput): Prom
 
 /** The page query of `listRuns`, unexecuted, so its plan can be checked. */
 export function runsPageQuery(db: Kysely<Database>, input: ListRunsInput) {
-  let query = selectRuns(db).select(sql<string>`r.requested_at::text`.as('sort_key'));
+  let query = selectRuns(db).select(cursorTime(sql.ref('r.requested_at')).as('sort_key'));
   if (input.projectId) query = query.where('r.project_id', '=', input.projectId);
   if (input.status) query = query.where('r.status', '=', input.status);
   if (input.actionId) query = query.where('r.action_id', '=', input.actionId);
   if (input.cursor) {
-    const [requestedAt, id] = input.cursor;
-    query = query.where(sql<boolean>`(r.requested_at, r.id) < (${requestedAt}::timestamptz, ${id}::uuid)`);
+    query = query.where(afterCursor(sql.ref('r.requested_at'), sql.ref('r.id'), input.cursor, 'uuid'));
   }
   return query
     .orderBy('r.requested_at', 'desc')

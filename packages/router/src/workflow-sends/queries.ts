@@ -1,6 +1,6 @@
 import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
-import { encodeCursor, toIso, toPage } from '../pagination.js';
+import { afterCursor, cursorTime, encodeCursor, toIso, toPage } from '../pagination.js';
 import type { ListSendsInput, ListSendsOutput } from './schemas.js';
 
 const SENDS_CURSOR = 'workflow-sends';
@@ -48,14 +48,13 @@ export function sendsPageQuery(db: Kysely<Database>, input: ListSendsInput) {
       's.sent_at',
       's.error',
       's.created_at',
-      sql<string>`${sendTime}::text`.as('sort_key'),
+      cursorTime(sendTime).as('sort_key'),
     ]);
   if (input.projectId) query = query.where('s.project_id', '=', input.projectId);
   // lower() in SQL: the same folding as the table's `recipient_email = lower(recipient_email)` check.
   if (input.email) query = query.where('s.recipient_email', '=', sql<string>`lower(${input.email})`);
   if (input.cursor) {
-    const [sentAt, id] = input.cursor;
-    query = query.where(sql<boolean>`(${sendTime}, s.id) < (${sentAt}::timestamptz, ${id}::uuid)`);
+    query = query.where(afterCursor(sendTime, sql.ref('s.id'), input.cursor, 'uuid'));
   }
   return query
     .orderBy(sendTime, 'desc')
