@@ -45,7 +45,6 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut: 
   };
 }
 
-
 function parseFlags(argv: string[]) {
   try {
     return parseArgs({

@@ -91,7 +91,9 @@ export function renderReport(report: BenchReport): string {
 
 function machineSection(report: BenchReport): string[] {
   const { machine, shape } = report;
-  const packages = Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(', ');
+  const packages = Object.entries(machine.packages)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
   return [
     '| | |',
     '|---|---|',
@@ -110,7 +112,9 @@ function httpRows(measurements: HttpMeasurement[]): string[] {
     for (const server of SERVERS) {
       const { result, serverCpuMicrosPerRequest } = find(measurements, endpoint, server);
       const ratio = times(result.requestsPerSecond / floor.result.requestsPerSecond);
-      lines.push(`| ${server === 'floor' ? endpoint : ''} | ${server} | ${int(result.requestsPerSecond)} | ${result.p50Ms} | ${result.p99Ms} | ${ratio} | ${int(serverCpuMicrosPerRequest)} |`);
+      lines.push(
+        `| ${server === 'floor' ? endpoint : ''} | ${server} | ${int(result.requestsPerSecond)} | ${result.p50Ms} | ${result.p99Ms} | ${ratio} | ${int(serverCpuMicrosPerRequest)} |`,
+      );
     }
   }
   return lines;
@@ -138,7 +142,11 @@ export function evaluateTargets(report: BenchReport): Target[] {
     met: deepCost <= TARGETS.deepVsFirst,
   });
   const share = report.rollup.incrementalMs / report.rollup.fullMs;
-  targets.push({ name: `incremental rollup ≤ ${TARGETS.incrementalShare * 100}% of the full rebuild`, measured: `${(share * 100).toFixed(1)}%`, met: share <= TARGETS.incrementalShare });
+  targets.push({
+    name: `incremental rollup ≤ ${TARGETS.incrementalShare * 100}% of the full rebuild`,
+    measured: `${(share * 100).toFixed(1)}%`,
+    met: share <= TARGETS.incrementalShare,
+  });
   const overFloor = report.rollup.fullMs / report.rollup.floorMs;
   targets.push({ name: `full rebuild ≤ ${TARGETS.fullVsFloor}× the hand-written floor`, measured: times(overFloor), met: overFloor <= TARGETS.fullVsFloor });
   targets.push({

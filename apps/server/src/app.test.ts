@@ -60,7 +60,10 @@ describe('GET /v1/admin/inhouse/workflow-runs over REST', () => {
   });
 
   it('checks credentials before the route: unknown paths and wrong methods answer 401 to anonymous callers', async () => {
-    for (const [path, method] of [['/v1/admin/inhouse/nothing-here', 'GET'], [RUNS, 'DELETE']] as const) {
+    for (const [path, method] of [
+      ['/v1/admin/inhouse/nothing-here', 'GET'],
+      [RUNS, 'DELETE'],
+    ] as const) {
       const response = await h.app.request(path, { method });
       expect(response.status).toBe(401);
       expect((await readEnvelope(response)).error?.code).toBe('UNAUTHORIZED');
@@ -170,7 +173,12 @@ describe('browser-facing headers', () => {
   it('grants CORS only to the configured admin origin', async () => {
     const { createApp } = await import('./app.js');
     const { createLogger } = await import('./logger.js');
-    const app = createApp({ db: h.testDb.db, auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [] }, logger: createLogger('silent'), corsOrigins: ['https://admin.example'] });
+    const app = createApp({
+      db: h.testDb.db,
+      auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [] },
+      logger: createLogger('silent'),
+      corsOrigins: ['https://admin.example'],
+    });
     const allowed = await app.request(RUNS, { method: 'OPTIONS', headers: { origin: 'https://admin.example', 'access-control-request-method': 'GET' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example');
     expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');

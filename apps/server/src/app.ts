@@ -1,6 +1,6 @@
 import { trpcServer } from '@hono/trpc-server';
 import type { Database } from '@runhub/db';
-import { appRouter, authenticate, type AuthConfig, type Clock, createContextInner, type RollupCoordinator } from '@runhub/router';
+import { type AuthConfig, appRouter, authenticate, type Clock, createContextInner, type RollupCoordinator } from '@runhub/router';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -46,7 +46,15 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use('*', secureHeaders());
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) {
-    app.use('*', cors({ origin: [...origins], credentials: true, allowHeaders: ['content-type', 'x-sheen-admin-token', 'x-sheen-admin-user-id', 'x-request-id'], maxAge: 600 }));
+    app.use(
+      '*',
+      cors({
+        origin: [...origins],
+        credentials: true,
+        allowHeaders: ['content-type', 'x-sheen-admin-token', 'x-sheen-admin-user-id', 'x-request-id'],
+        maxAge: 600,
+      }),
+    );
   }
   const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => failWith(c, 'PAYLOAD_TOO_LARGE', `The body exceeds ${MAX_BODY_BYTES} bytes`) });
   // Asking a GET for its body makes @hono/node-server build a full fetch Request (with an

@@ -42,12 +42,15 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
   'GET /v1/admin/inhouse/kpi-health/summary': async () => ({ path: '/v1/admin/inhouse/kpi-health/summary' }),
   'GET /v1/admin/inhouse/kpi-health/projects': async () => ({ path: '/v1/admin/inhouse/kpi-health/projects' }),
   'GET /v1/admin/inhouse/kpi-health/rollup-job': async () => ({ path: '/v1/admin/inhouse/kpi-health/rollup-job' }),
-  'POST /v1/admin/inhouse/kpi-health/trigger-rollup': async () => ({ path: '/v1/admin/inhouse/kpi-health/trigger-rollup', body: { projectId, reason: 'auth matrix' } }),
+  'POST /v1/admin/inhouse/kpi-health/trigger-rollup': async () => ({
+    path: '/v1/admin/inhouse/kpi-health/trigger-rollup',
+    body: { projectId, reason: 'auth matrix' },
+  }),
 };
 
 const now = () => Math.floor(Date.now() / 1000);
 const unsigned = (claims: Record<string, unknown>) =>
-  [{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.';
+  `${[{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.')}.`;
 
 type Expect = 401 | 403 | 'ok';
 const CREDENTIALS: [name: string, headers: Record<string, string>, read: Expect, write: Expect][] = [
@@ -72,7 +75,9 @@ describe('auth matrix', () => {
   });
 
   const cases = routes.flatMap(({ route }) =>
-    CREDENTIALS.map(([name, headers, read, write]) => [`${route.method} ${route.path} with ${name}`, route, headers, route.method === 'GET' ? read : write] as const),
+    CREDENTIALS.map(
+      ([name, headers, read, write]) => [`${route.method} ${route.path} with ${name}`, route, headers, route.method === 'GET' ? read : write] as const,
+    ),
   );
   it.each(cases)('%s', async (_name, route, headers, expected) => {
     const make = VALID[`${route.method} ${route.path}`];

@@ -11,7 +11,11 @@ const ids: number[] = [];
 beforeAll(async () => {
   h = await createHarness();
   projectId = (await createProject(h.testDb.db, { name: 'Nile Spice Market' })).id;
-  for (const [type, day] of [['lead_created', 28], ['payment_succeeded', 29], ['payment_succeeded', 30]] as const) {
+  for (const [type, day] of [
+    ['lead_created', 28],
+    ['payment_succeeded', 29],
+    ['payment_succeeded', 30],
+  ] as const) {
     const event = await createEvent(h.testDb.db, projectId, { event_type: type, occurred_at: `2026-01-${day}T10:00:00Z`, payload: { note: 'ü 🚚' } });
     ids.push(event.id);
   }
@@ -93,8 +97,7 @@ describe('business events over REST', () => {
 });
 
 describe('business events through the typed client', () => {
-  const admin = () =>
-    createAdminClient({ baseUrl: 'http://runhub.test', token: ADMIN_TOKEN, fetch: async (input, init) => h.app.request(input, init) });
+  const admin = () => createAdminClient({ baseUrl: 'http://runhub.test', token: ADMIN_TOKEN, fetch: async (input, init) => h.app.request(input, init) });
 
   it('lists, counts and gets with typed inputs and outputs', async () => {
     const client = admin();
@@ -108,7 +111,9 @@ describe('business events through the typed client', () => {
   });
 
   it('gives SPEC error codes to the client', async () => {
-    const error = await admin().businessEvents.get.query({ id: 'not-an-id' }).catch((e: unknown) => e);
+    const error = await admin()
+      .businessEvents.get.query({ id: 'not-an-id' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<never>).data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400 });
   });

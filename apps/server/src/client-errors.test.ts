@@ -16,7 +16,11 @@ afterAll(() => h.testDb.destroy());
 
 /** The SDK against the app in this process: its fetch goes straight to `app.request`. */
 const client = (options: Partial<AdminClientOptions> = {}) =>
-  createAdminClient({ baseUrl: 'http://admin.test', fetch: async (input, init) => h.app.request(input instanceof Request ? input : String(input), init), ...options });
+  createAdminClient({
+    baseUrl: 'http://admin.test',
+    fetch: async (input, init) => h.app.request(input instanceof Request ? input : String(input), init),
+    ...options,
+  });
 
 async function failureOf(call: Promise<unknown>): Promise<unknown> {
   return call.then(
@@ -54,7 +58,11 @@ describe('typed errors of @runhub/client', () => {
     if (!isAdminApiError(error, 'CONFLICT')) return expect.fail(`expected CONFLICT, got ${String(error)}`);
     // Typed: data.code is narrowed to the literal, data.httpStatus is a number.
     const code: 'CONFLICT' = error.data.code;
-    expect({ code, status: error.data.httpStatus, retryRunId: error.data.details?.retryRunId }).toEqual({ code: 'CONFLICT', status: 409, retryRunId: newRunId });
+    expect({ code, status: error.data.httpStatus, retryRunId: error.data.details?.retryRunId }).toEqual({
+      code: 'CONFLICT',
+      status: 409,
+      retryRunId: newRunId,
+    });
   });
 
   it('null for failures that are not answers from the server', async () => {

@@ -3,7 +3,12 @@ import { z } from 'zod';
 const commaList = z
   .string()
   .optional()
-  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
 
 const positiveInt = (fallback: number) =>
   z
@@ -26,13 +31,24 @@ const ZEnv = z.object({
     .pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number (0 picks a free one)'))
     .transform(Number)
     .pipe(z.number().max(65535, 'must be a port number (0-65535)')),
-  HOST: z.string().optional().transform((value) => value || '127.0.0.1'),
+  HOST: z
+    .string()
+    .optional()
+    .transform((value) => value || '127.0.0.1'),
   DATABASE_URL: z
     .string()
     .optional()
     .transform((value) => value || undefined)
-    .pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
-  RUNHUB_DATA_DIR: z.string().optional().transform((value) => value || '.runhub'),
+    .pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .optional(),
+    ),
+  RUNHUB_DATA_DIR: z
+    .string()
+    .optional()
+    .transform((value) => value || '.runhub'),
   ADMIN_TOKEN: commaList.pipe(z.array(z.string().min(16, 'each token must have at least 16 characters'))),
   SESSION_SECRET: commaList.pipe(z.array(z.string().min(32, 'each secret must have at least 32 characters'))),
   ROLLUP_INTERVAL_MINUTES: positiveInt(15),

@@ -58,7 +58,7 @@ const adversarialText = fc.oneof(
     '00000000-0000-0000-0000-000000000000',
     'ffffffff-ffff-ffff-ffff-ffffffffffff',
     'evt_',
-    'evt_' + 'a'.repeat(300),
+    `evt_${'a'.repeat(300)}`,
     '😀'.repeat(50),
     '\uD800',
     'a'.repeat(5000),
@@ -91,14 +91,21 @@ function requestFor(route: RestProcedure) {
   const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...fields), adversarialText), adversarialText), { maxLength: 6 });
   const body = fc.oneof(
     fc.dictionary(fc.oneof(fc.constantFrom(...fields), adversarialText), anyJson, { maxKeys: 5 }).map((value) => ({ kind: 'json' as const, value })),
-    fc.record({ reason: fc.oneof(adversarialText, anyJson), projectId: fc.oneof(fc.constantFrom(...knownIds), anyJson) }).map((value) => ({ kind: 'json' as const, value })),
+    fc
+      .record({ reason: fc.oneof(adversarialText, anyJson), projectId: fc.oneof(fc.constantFrom(...knownIds), anyJson) })
+      .map((value) => ({ kind: 'json' as const, value })),
     anyJson.map((value) => ({ kind: 'json' as const, value })),
-    fc.constantFrom('{"reason":', '{"__proto__":{"polluted":1},"reason":"x"}', '[]', 'null', '"text"', '{"reason":"\\ud800"}').map((text) => ({ kind: 'raw' as const, text })),
+    fc
+      .constantFrom('{"reason":', '{"__proto__":{"polluted":1},"reason":"x"}', '[]', 'null', '"text"', '{"reason":"\\ud800"}')
+      .map((text) => ({ kind: 'raw' as const, text })),
     fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({ kind: 'bytes' as const, bytes: Uint8Array.from([0x7b, 0xff, 0xfe, ...bytes]) })),
     fc.constant({ kind: 'huge' as const }),
   );
   const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', undefined);
-  const adminUser = fc.option(adversarialText.filter((v) => /^[\x20-\x7e]*$/.test(v)), { nil: undefined });
+  const adminUser = fc.option(
+    adversarialText.filter((v) => /^[\x20-\x7e]*$/.test(v)),
+    { nil: undefined },
+  );
   return fc.record({ pathValue, query, body, contentType, adminUser });
 }
 
@@ -114,7 +121,13 @@ function toRequest(route: RestProcedure, g: Generated extends fc.Arbitrary<infer
     if (g.contentType) headers['content-type'] = g.contentType;
     const body = g.body;
     init.body =
-      body.kind === 'json' ? JSON.stringify(body.value) : body.kind === 'raw' ? body.text : body.kind === 'bytes' ? body.bytes : JSON.stringify({ reason: 'x'.repeat(1_100_000) });
+      body.kind === 'json'
+        ? JSON.stringify(body.value)
+        : body.kind === 'raw'
+          ? body.text
+          : body.kind === 'bytes'
+            ? body.bytes
+            : JSON.stringify({ reason: 'x'.repeat(1_100_000) });
   }
   return { url: `${path}${search ? `?${search}` : ''}`, init };
 }
@@ -136,30 +149,34 @@ describe('hostile input on every REST route', () => {
     expect(routes.length * RUNS_PER_ROUTE).toBeGreaterThanOrEqual(process.env.FUZZ_RUNS_PER_ROUTE ? 0 : 2000);
   });
 
-  it.each(routes.map((route) => [`${route.route.method} ${route.route.path}`, route] as const))('%s', async (_name, route) => {
-    await fc.assert(
-      fc.asyncProperty(requestFor(route), async (generated) => {
-        const { url, init } = toRequest(route, generated);
-        const before = route.route.method === 'POST' ? await fingerprint() : '';
-        const response = await h.app.request(url, init);
-        const text = await response.text();
-        expect(response.status, `${init.method} ${url} → ${text}`).toBeLessThan(500);
-        expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-        const body = JSON.parse(text) as { ok: unknown; data?: unknown; error?: { code?: unknown; message?: unknown } };
-        expect(typeof body.ok).toBe('boolean');
-        if (body.ok) {
-          expect(response.status).toBeLessThan(300);
-          expect(body).toHaveProperty('data');
-        } else {
-          expect(response.status).toBeGreaterThanOrEqual(400);
-          expect(typeof body.error?.code).toBe('string');
-          expect(typeof body.error?.message).toBe('string');
-          for (const leak of LEAKS) expect(text, `${url} leaked ${leak}`).not.toMatch(leak);
-        }
-        if (route.route.method === 'POST' && !body.ok) expect(await fingerprint()).toBe(before);
-        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      }),
-      { numRuns: RUNS_PER_ROUTE, seed: Number(process.env.FUZZ_SEED ?? 20260130) },
-    );
-  }, 120_000);
+  it.each(routes.map((route) => [`${route.route.method} ${route.route.path}`, route] as const))(
+    '%s',
+    async (_name, route) => {
+      await fc.assert(
+        fc.asyncProperty(requestFor(route), async (generated) => {
+          const { url, init } = toRequest(route, generated);
+          const before = route.route.method === 'POST' ? await fingerprint() : '';
+          const response = await h.app.request(url, init);
+          const text = await response.text();
+          expect(response.status, `${init.method} ${url} → ${text}`).toBeLessThan(500);
+          expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+          const body = JSON.parse(text) as { ok: unknown; data?: unknown; error?: { code?: unknown; message?: unknown } };
+          expect(typeof body.ok).toBe('boolean');
+          if (body.ok) {
+            expect(response.status).toBeLessThan(300);
+            expect(body).toHaveProperty('data');
+          } else {
+            expect(response.status).toBeGreaterThanOrEqual(400);
+            expect(typeof body.error?.code).toBe('string');
+            expect(typeof body.error?.message).toBe('string');
+            for (const leak of LEAKS) expect(text, `${url} leaked ${leak}`).not.toMatch(leak);
+          }
+          if (route.route.method === 'POST' && !body.ok) expect(await fingerprint()).toBe(before);
+          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        }),
+        { numRuns: RUNS_PER_ROUTE, seed: Number(process.env.FUZZ_SEED ?? 20260130) },
+      );
+    },
+    120_000,
+  );
 });

@@ -1,4 +1,4 @@
-export { createApp, ADMIN_PREFIX, MAX_BODY_BYTES, type AppOptions } from './app.js';
-export { loadConfig, ConfigError, type Config, type LogLevel } from './config.js';
-export { createLogger, type Logger, type LogFields } from './logger.js';
+export { ADMIN_PREFIX, type AppOptions, createApp, MAX_BODY_BYTES } from './app.js';
+export { type Config, ConfigError, type LogLevel, loadConfig } from './config.js';
+export { createLogger, type LogFields, type Logger } from './logger.js';
 export { listRestProcedures, type RestProcedure } from './rest/routes.js';

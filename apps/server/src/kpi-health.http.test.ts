@@ -22,7 +22,11 @@ beforeAll(async () => {
   rollup = createRollupCoordinator(testDb.db, { clock, intervalMinutes: 10, staleAfterMinutes: 25 });
   app = createApp({ db: testDb.db, auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [] }, logger: createLogger('silent'), clock, rollup });
   projectId = (await createProject(testDb.db, { name: 'My Store', created_at: new Date('2026-01-01T00:00:00Z') })).id;
-  await createEvent(testDb.db, projectId, { occurred_at: new Date(NOW - 60_000), received_at: new Date(NOW - 60_000), payload: { amount: 5000, currency: 'USD' } });
+  await createEvent(testDb.db, projectId, {
+    occurred_at: new Date(NOW - 60_000),
+    received_at: new Date(NOW - 60_000),
+    payload: { amount: 5000, currency: 'USD' },
+  });
 });
 afterAll(async () => {
   await rollup.stop();
@@ -38,7 +42,10 @@ describe('KPI health over REST', () => {
     const staleBefore = await readEnvelope(await get('projects'));
     expect(staleBefore.data).toMatchObject({ projects: [{ projectId, status: 'stale', lastRollupAt: null }] });
 
-    const response = await post(JSON.stringify({ projectId, reason: 'Manual trigger after fixing data issue' }), tokenHeaders({ 'x-sheen-admin-user-id': 'ops-ana' }));
+    const response = await post(
+      JSON.stringify({ projectId, reason: 'Manual trigger after fixing data issue' }),
+      tokenHeaders({ 'x-sheen-admin-user-id': 'ops-ana' }),
+    );
     expect(response.status).toBe(200);
     expect(await readEnvelope(response)).toEqual({ ok: true, data: { triggered: true, projectsAffected: 1, estimatedDurationMs: null } });
     await rollup.idle();
@@ -78,7 +85,9 @@ describe('KPI health over REST', () => {
     });
     const audit = await readEnvelope(await app.request(`/v1/admin/inhouse/audit-log?targetId=${projectId}`, { headers: tokenHeaders() }));
     expect(audit.data).toMatchObject({
-      entries: [{ adminId: 'ops-ana', action: 'kpi.trigger_rollup', targetType: 'project', targetId: projectId, reason: 'Manual trigger after fixing data issue' }],
+      entries: [
+        { adminId: 'ops-ana', action: 'kpi.trigger_rollup', targetType: 'project', targetId: projectId, reason: 'Manual trigger after fixing data issue' },
+      ],
     });
 
     // The project goes stale once the clock passes the configured 25 minutes.

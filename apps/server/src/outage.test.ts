@@ -1,9 +1,9 @@
 import { createDatabase, type Database } from '@runhub/db';
+import { createRollupCoordinator, type RollupCoordinator } from '@runhub/router';
 import { createProject, createRun, createStuckRun, createTestDatabase, type TestDatabase } from '@runhub/router/testing';
 import type { Hono } from 'hono';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRollupCoordinator, type RollupCoordinator } from '@runhub/router';
 import { createApp } from './app.js';
 import type { AppEnv } from './env.js';
 import { createLogger } from './logger.js';
@@ -136,7 +136,12 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('database outage (Postgre
     // Give PostgreSQL a moment to notice the dead client and end its transaction.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const retries = await testDb.db.selectFrom('workflow_runs').select('id').where('retry_of', '=', run.id).execute();
-    const audits = await testDb.db.selectFrom('admin_audit_log').select('id').where('target_id', '=', run.id).where('action', '=', 'workflow_run.retry').execute();
+    const audits = await testDb.db
+      .selectFrom('admin_audit_log')
+      .select('id')
+      .where('target_id', '=', run.id)
+      .where('action', '=', 'workflow_run.retry')
+      .execute();
     const original = await testDb.db.selectFrom('workflow_runs').select('status').where('id', '=', run.id).executeTakeFirstOrThrow();
     expect(audits.length).toBe(retries.length);
     expect(original.status).toBe(retries.length === 1 ? 'failed' : 'running');

@@ -54,7 +54,10 @@ describe('startRollupScheduler', () => {
     const lines: string[] = [];
     const rollup = createRollupCoordinator(gone, { clock: fixedClock(new Date(NOW)) });
     const scheduler = startRollupScheduler(rollup, { logger: createLogger('warn', (line) => lines.push(line)), retryDelayMs: 10 });
-    await eventually(async () => lines.length, (n) => n >= 2);
+    await eventually(
+      async () => lines.length,
+      (n) => n >= 2,
+    );
     await scheduler.stop();
     await gone.destroy();
     expect(lines.length).toBeGreaterThanOrEqual(2);

@@ -80,7 +80,9 @@ describe('the packed @runhub/client in a project outside the workspace', () => {
   it('ships its build and the router types it needs, and no server code', async () => {
     const { stdout } = await run('tar', ['-tzf', join(work, tarball)]);
     const files = stdout.split('\n').filter(Boolean);
-    expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/types/router/dist/root.d.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['package/package.json', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/types/router/dist/root.d.ts']),
+    );
     expect(files.filter((file) => file.startsWith('package/dist/types/') && !file.endsWith('.d.ts'))).toEqual([]);
     expect(files.some((file) => file.includes('/src/'))).toBe(false);
   });

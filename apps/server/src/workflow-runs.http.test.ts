@@ -40,7 +40,9 @@ describe('POST /workflow-runs/:id/retry and /cancel over REST', () => {
 
     const audit = await readEnvelope(await h.app.request(`/v1/admin/inhouse/audit-log?targetId=${run.id}`, { headers: tokenHeaders() }));
     expect(audit.data).toMatchObject({
-      entries: [{ adminId: 'ops-ana', action: 'workflow_run.retry', targetType: 'workflow_run', targetId: run.id, reason: 'provider back', details: { newRunId } }],
+      entries: [
+        { adminId: 'ops-ana', action: 'workflow_run.retry', targetType: 'workflow_run', targetId: run.id, reason: 'provider back', details: { newRunId } },
+      ],
       nextCursor: null,
     });
   });
@@ -90,7 +92,11 @@ describe('POST /workflow-runs/:id/retry and /cancel over REST', () => {
 
   it('answers 401 without credentials and 403 for a session without inhouse.write, changing nothing', async () => {
     const run = await createRun(h.testDb.db, projectId, { status: 'failed' });
-    const anonymous = await h.app.request(`${RUNS}/${run.id}/retry`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"x"}' });
+    const anonymous = await h.app.request(`${RUNS}/${run.id}/retry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"reason":"x"}',
+    });
     expect(anonymous.status).toBe(401);
     expect((await readEnvelope(anonymous)).error?.code).toBe('UNAUTHORIZED');
     const readOnly = await post(`${RUNS}/${run.id}/retry`, { reason: 'x' }, sessionCookie({ permissions: ['inhouse.read'] }));
@@ -128,7 +134,9 @@ describe('reads over REST', () => {
   it('GET /workflow-sends filters by email whatever its case', async () => {
     const run = await createRun(h.testDb.db, projectId);
     const send = await createSend(h.testDb.db, run, { recipient_email: 'jane@example.com', sent_at: new Date('2026-01-30T10:00:05.000Z') });
-    const response = await h.app.request(`/v1/admin/inhouse/workflow-sends?email=${encodeURIComponent('Jane@Example.COM')}&limit=5`, { headers: tokenHeaders() });
+    const response = await h.app.request(`/v1/admin/inhouse/workflow-sends?email=${encodeURIComponent('Jane@Example.COM')}&limit=5`, {
+      headers: tokenHeaders(),
+    });
     expect(response.status).toBe(200);
     expect((await readEnvelope(response)).data).toEqual({
       sends: [
@@ -158,7 +166,12 @@ describe('reads over REST', () => {
 
 describe('the typed client', () => {
   const admin = () =>
-    createAdminClient({ baseUrl: 'http://runhub.test', token: tokenHeaders()['x-sheen-admin-token'], adminUserId: 'ops-sdk', fetch: (input, init) => Promise.resolve(h.app.request(input instanceof Request ? input : String(input), init)) });
+    createAdminClient({
+      baseUrl: 'http://runhub.test',
+      token: tokenHeaders()['x-sheen-admin-token'],
+      adminUserId: 'ops-sdk',
+      fetch: (input, init) => Promise.resolve(h.app.request(input instanceof Request ? input : String(input), init)),
+    });
 
   it('retries, cancels and reads stuck runs, sends and the audit log, with 409 details', async () => {
     const stuck = await createStuckRun(h.testDb.db, projectId);

@@ -1,9 +1,7 @@
 import { serve } from '@hono/node-server';
 
 /** What a server child tells the bench over IPC. */
-export type ChildMessage =
-  | { type: 'listening'; port: number }
-  | ({ type: 'usage' } & ProcessUsage);
+export type ChildMessage = { type: 'listening'; port: number } | ({ type: 'usage' } & ProcessUsage);
 
 export type ParentMessage = { type: 'usage' };
 

@@ -104,20 +104,26 @@ const DEEP_PAGES = 1000;
  * that ends page 1,000 and encoded as the API encodes its cursors.
  */
 export async function chooseEndpoints(client: pg.Client): Promise<{ endpoints: Endpoint[]; firstPage: string; deepPage: string }> {
-  const { rows: [project] } = await client.query<{ id: string; events: string }>(
+  const {
+    rows: [project],
+  } = await client.query<{ id: string; events: string }>(
     `select p.id, (select count(*) from business_events e where e.project_id = p.id) as events
      from projects p order by events desc, p.id limit 1`,
   );
   if (!project) throw new Error('no projects: the data load did not run');
   const pages = Math.min(DEEP_PAGES, Math.floor((Number(project.events) - 1) / PAGE));
   if (pages < 1) throw new Error(`the largest project has ${project.events} events: too few for a second page; raise --rows`);
-  const { rows: [last] } = await client.query<{ sort_key: string; id: string }>(
+  const {
+    rows: [last],
+  } = await client.query<{ sort_key: string; id: string }>(
     `select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_key, id
      from business_events where project_id = $1 order by occurred_at desc, id desc offset $2 limit 1`,
     [project.id, pages * PAGE - 1],
   );
   if (!last) throw new Error('the deep page row vanished');
-  const { rows: [range] } = await client.query<{ start_date: string; end_date: string }>(
+  const {
+    rows: [range],
+  } = await client.query<{ start_date: string; end_date: string }>(
     `select to_char(today - 7, 'YYYY-MM-DD') as start_date, to_char(today, 'YYYY-MM-DD') as end_date
      from (select (now() at time zone 'UTC')::date as today) t`,
   );

@@ -58,7 +58,12 @@ export async function benchHttp(
           const result = await measureLoad(urlOf(server, endpoint), server === 'floor' ? {} : headers, settings, async () => {
             before = (await child.usage()).cpuMicros;
           });
-          const measurement = { endpoint: endpoint.label, server, result, serverCpuMicrosPerRequest: ((await child.usage()).cpuMicros - before) / result.requests };
+          const measurement = {
+            endpoint: endpoint.label,
+            server,
+            result,
+            serverCpuMicrosPerRequest: ((await child.usage()).cpuMicros - before) / result.requests,
+          };
           const key = `${endpoint.label} ${server}`;
           if ((best.get(key)?.result.requestsPerSecond ?? -1) < result.requestsPerSecond) best.set(key, measurement);
           log(
@@ -85,7 +90,9 @@ async function checkSameAnswers(endpoint: Endpoint, urlOf: (server: ServerKind) 
   for (const [server, fingerprint] of Object.entries(answers)) {
     if (fingerprint.length === 0) throw new Error(`${endpoint.label}: ${server} answered no rows; the data is too small to measure this endpoint`);
     if (JSON.stringify(fingerprint) !== expected) {
-      throw new Error(`${endpoint.label}: ${server} and the floor answer different rows, so the floor SQL no longer matches the API's (bench/src/http/floor-sql.ts)`);
+      throw new Error(
+        `${endpoint.label}: ${server} and the floor answer different rows, so the floor SQL no longer matches the API's (bench/src/http/floor-sql.ts)`,
+      );
     }
   }
 }

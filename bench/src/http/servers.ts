@@ -30,7 +30,12 @@ export async function startChildServer(server: string, env: Record<string, strin
   };
 }
 
-function nextMessage<T extends ChildMessage['type']>(child: ChildProcess, type: T, timeoutMs: number, failure: string): Promise<Extract<ChildMessage, { type: T }>> {
+function nextMessage<T extends ChildMessage['type']>(
+  child: ChildProcess,
+  type: T,
+  timeoutMs: number,
+  failure: string,
+): Promise<Extract<ChildMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`${failure} within ${timeoutMs} ms`)), timeoutMs);
     const onMessage = (message: ChildMessage) => {

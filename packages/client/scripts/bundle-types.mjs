@@ -10,7 +10,7 @@
  * Third-party modules the copied declarations import must be dependencies of this package (or
  * the consumer would type-check against nothing); the build fails naming any that is not.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,7 +38,9 @@ const queue = readdirSync(distDir)
 
 for (let item = queue.shift(); item; item = queue.shift()) {
   const { source, target } = item;
-  const lines = readFileSync(source, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '').split('\n');
+  const lines = readFileSync(source, 'utf8')
+    .replace(/^\/\/# sourceMappingURL=.*$/m, '')
+    .split('\n');
   // Comment lines are left alone: an `import … from '@runhub/client'` in a doc example is no import.
   const rewritten = lines.map((line) =>
     COMMENT_LINE.test(line)
@@ -92,7 +94,10 @@ function toDeclaration(specifier) {
 
 /** The relative specifier from a folder to a declaration file, as a `.js` import. @param {string} fromDir @param {string} file */
 function toSpecifier(fromDir, file) {
-  const path = relative(fromDir, file).split(sep).join('/').replace(/\.d\.ts$/, '.js');
+  const path = relative(fromDir, file)
+    .split(sep)
+    .join('/')
+    .replace(/\.d\.ts$/, '.js');
   return path.startsWith('.') ? path : `./${path}`;
 }
 

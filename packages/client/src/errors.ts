@@ -1,5 +1,5 @@
-import type { TRPCClientError } from '@trpc/client';
 import type { AppRouter, ErrorCode } from '@runhub/router';
+import type { TRPCClientError } from '@trpc/client';
 
 /** SPEC §5's error codes, as `error.data.code` carries them. */
 export type AdminErrorCode = ErrorCode;

@@ -1,8 +1,8 @@
-import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@runhub/router';
+import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from '@trpc/client';
 
 export type { AppRouter, RouterInputs, RouterOutputs } from '@runhub/router';
-export { getAdminErrorCode, isAdminApiError, type AdminApiError, type AdminErrorCode } from './errors.js';
+export { type AdminApiError, type AdminErrorCode, getAdminErrorCode, isAdminApiError } from './errors.js';
 
 export interface AdminClientOptions {
   /** Where the API is served, e.g. `http://localhost:8787` (the client calls `<baseUrl>/trpc`). */

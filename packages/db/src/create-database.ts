@@ -71,8 +71,7 @@ function openPostgres(url: string, config: DatabaseConfig): Kysely<Database> {
     // must notice an unreachable database within seconds.
     ...(timeout ? { statement_timeout: timeout, connectionTimeoutMillis: Math.min(timeout, MAX_CONNECT_MS), query_timeout: timeout + 1000 } : {}),
     types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // A connection that dies (restart, failover, network cut) emits 'error'; without a listener that

@@ -12,9 +12,9 @@
 import { randomBytes } from 'node:crypto';
 import { createDatabase, type Database, migrateToLatest } from '@runhub/db';
 import { type ExplainFormat, type Expression, type Kysely, sql } from 'kysely';
-import { databaseClock } from '../src/clock.js';
 import { eventStatsQuery, listEventsQuery, resolveStatsRange } from '../src/business-events/queries.js';
 import type { ListEventsInput } from '../src/business-events/schemas.js';
+import { databaseClock } from '../src/clock.js';
 
 const EVENTS = Number(process.env.EXPLAIN_EVENTS ?? 1_000_000);
 /** Each project's share of events, in percent: a few big shops, a long tail, one small one. */
@@ -109,7 +109,9 @@ async function fill(db: Kysely<Database>): Promise<void> {
   const { rows } = await sql<{ count: number; size: string }>`
     select count(*) as count, pg_size_pretty(pg_total_relation_size('business_events')) as size from business_events
   `.execute(db);
-  console.log(`${rows[0]?.count} events in ${PROJECT_SHARES.length} projects (shares ${PROJECT_SHARES.join('/')} %) (${rows[0]?.size} with indexes), filled in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  console.log(
+    `${rows[0]?.count} events in ${PROJECT_SHARES.length} projects (shares ${PROJECT_SHARES.join('/')} %) (${rows[0]?.size} with indexes), filled in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
 
 /** The position after following 1,000 cursors, found once with OFFSET, as a keyset cursor. */
@@ -142,9 +144,18 @@ async function cases(db: Kysely<Database>): Promise<Case[]> {
     { name: 'list, first page, projectId of a 1% project', kind: 'list-first', query: list({ projectId: small.id }) },
     { name: 'list, first page, eventType', kind: 'list-first', query: list({ eventType: 'payment_succeeded' }) },
     { name: 'list, first page, projectId + eventType', kind: 'list-first', query: list({ projectId: project.id, eventType: 'payment_succeeded' }) },
-    { name: 'list, first page, projectId + 7 days', kind: 'list-first', query: list({ projectId: project.id, startDate: week.startDate, endDate: week.endDate }) },
+    {
+      name: 'list, first page, projectId + 7 days',
+      kind: 'list-first',
+      query: list({ projectId: project.id, startDate: week.startDate, endDate: week.endDate }),
+    },
     { name: 'list, page 1,001, all projects', kind: 'list-deep', comparedWith: 'list, first page, all projects', query: list({ cursor: deepAll }) },
-    { name: 'list, page 1,001, projectId', kind: 'list-deep', comparedWith: 'list, first page, projectId', query: list({ projectId: project.id, cursor: deepProject }) },
+    {
+      name: 'list, page 1,001, projectId',
+      kind: 'list-deep',
+      comparedWith: 'list, first page, projectId',
+      query: list({ projectId: project.id, cursor: deepProject }),
+    },
     { name: `stats, 7 days (${week.startDate}..${week.endDate}), all projects`, kind: 'stats', query: () => eventStatsQuery(db, week) },
     { name: 'stats, 7 days, projectId', kind: 'stats', query: () => eventStatsQuery(db, weekOfProject) },
   ];
@@ -202,7 +213,9 @@ function summarise(outcomes: Outcome[], entries: Case[]): boolean {
   console.log('Summary (median execution time, buffers touched in business_events):');
   for (const outcome of outcomes) {
     const verdict = outcome.problems.length === 0 ? 'ok' : `FAIL: ${outcome.problems.join('; ')}`;
-    console.log(`  ${outcome.name.padEnd(52)} ${outcome.medianMs.toFixed(3).padStart(9)} ms ${String(outcome.buffers).padStart(6)} buf  ${outcome.scans.join(', ')}  ${verdict}`);
+    console.log(
+      `  ${outcome.name.padEnd(52)} ${outcome.medianMs.toFixed(3).padStart(9)} ms ${String(outcome.buffers).padStart(6)} buf  ${outcome.scans.join(', ')}  ${verdict}`,
+    );
   }
   return outcomes.some((outcome) => outcome.problems.length > 0);
 }

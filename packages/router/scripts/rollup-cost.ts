@@ -99,7 +99,10 @@ async function report(db: Kysely<Database>): Promise<void> {
     await db.deleteFrom('kpi_rollup_state').execute(); // no watermark: every project is rebuilt in full
     full.push(await timedRun(db));
   }
-  const buckets = await db.selectFrom('business_kpi_daily').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const buckets = await db
+    .selectFrom('business_kpi_daily')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   console.log(`full rebuild, ${EVENTS.toLocaleString('en')} events, ${PROJECTS.length} projects -> ${buckets.n} daily buckets: ${summary(full)}`);
 
   const incremental: number[] = [];

@@ -78,7 +78,13 @@ function toErrorCode(code: TRPCError['code']): ErrorCode {
 /** SQLSTATE classes and driver messages that mean "the database cannot be reached or is stuck". */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014', '55P03']);
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
-const UNAVAILABLE_MESSAGES = [/connection terminated/i, /timeout exceeded when trying to connect/i, /query read timeout/i, /connection.*(closed|ended)/i, /Client has encountered a connection error/i];
+const UNAVAILABLE_MESSAGES = [
+  /connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /query read timeout/i,
+  /connection.*(closed|ended)/i,
+  /Client has encountered a connection error/i,
+];
 
 /**
  * Classifies a database failure: unreachable or timed out (503), bad data that slipped past

@@ -82,7 +82,12 @@ export function cursorTime(time: RawBuilder<unknown>): RawBuilder<string> {
  * The keyset condition of a `(time desc, id desc)` list: the rows after the cursor's row. Written
  * as a row comparison, so the `(…, time desc, id desc)` index serves it as a range.
  */
-export function afterCursor(time: RawBuilder<unknown>, id: RawBuilder<unknown>, cursor: TimeKey<string | number>, idType: 'uuid' | 'bigint'): RawBuilder<boolean> {
+export function afterCursor(
+  time: RawBuilder<unknown>,
+  id: RawBuilder<unknown>,
+  cursor: TimeKey<string | number>,
+  idType: 'uuid' | 'bigint',
+): RawBuilder<boolean> {
   const [timestamp, rowId] = cursor;
   return sql<boolean>`(${time}, ${id}) < (${timestamp}::timestamptz, ${rowId}::${sql.raw(idType)})`;
 }

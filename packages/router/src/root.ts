@@ -1,10 +1,10 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { createCallerFactory, router } from './trpc.js';
+import { auditLogRouter } from './audit-log/router.js';
 import { businessEventsRouter } from './business-events/router.js';
+import { kpiHealthRouter } from './kpi-health/router.js';
+import { createCallerFactory, router } from './trpc.js';
 import { workflowRunsRouter } from './workflow-runs/router.js';
 import { workflowSendsRouter } from './workflow-sends/router.js';
-import { auditLogRouter } from './audit-log/router.js';
-import { kpiHealthRouter } from './kpi-health/router.js';
 
 export const appRouter = router({
   workflowRuns: workflowRunsRouter,

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { appRouter } from '@runhub/router';
 import { createProject, createRun } from '@runhub/router/testing';
 import { type Browser, chromium } from 'playwright-core';
@@ -10,7 +10,15 @@ import { listRestProcedures } from '../rest/routes.js';
 import { createHarness, type Harness, sessionCookie } from '../test/harness.js';
 
 const OUTPUT = fileURLToPath(new URL('../../../../test-output/', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let h: Harness;
 let server: ServerType;
@@ -35,7 +43,9 @@ afterAll(async () => {
 describe('GET /docs in headless Chromium', () => {
   it('lists every endpoint using nothing but this server, and calls the API with the session cookie', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1600 } });
-    const cookie = sessionCookie().cookie.split('; ').find((part) => part.startsWith('sheen_admin_session='));
+    const cookie = sessionCookie()
+      .cookie.split('; ')
+      .find((part) => part.startsWith('sheen_admin_session='));
     await context.addCookies([{ name: 'sheen_admin_session', value: cookie?.split('=')[1] ?? '', url: origin }]);
     const page = await context.newPage();
     const requests: string[] = [];
@@ -53,7 +63,9 @@ describe('GET /docs in headless Chromium', () => {
     const routes = listRestProcedures(appRouter);
     for (const { route } of routes) {
       const path = route.path.replace(/:(\w+)/g, '{$1}');
-      await expect.poll(() => page.locator(`.opblock-${route.method.toLowerCase()} [data-path="${path}"]`).count(), { message: `${route.method} ${path}` }).toBe(1);
+      await expect
+        .poll(() => page.locator(`.opblock-${route.method.toLowerCase()} [data-path="${path}"]`).count(), { message: `${route.method} ${path}` })
+        .toBe(1);
     }
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: `${OUTPUT}docs.png`, fullPage: true });
@@ -65,7 +77,7 @@ describe('GET /docs in headless Chromium', () => {
     await list.getByRole('button', { name: 'Execute' }).click();
     const status = list.locator('.live-responses-table tr.response .response-col_status');
     await status.waitFor({ timeout: 15_000 });
-    expect((await status.innerText()).trim()).toBe('200');
+    expect((await status.textContent())?.trim()).toBe('200');
     await list.getByText('Failed project').first().waitFor();
 
     await page.screenshot({ path: `${OUTPUT}docs-try-it-out.png` });

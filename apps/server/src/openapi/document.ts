@@ -1,7 +1,7 @@
 import { ADMIN_TOKEN_HEADER, ADMIN_USER_HEADER, type ErrorCode, SESSION_COOKIE } from '@runhub/router';
 import { STATUS_OF } from '../envelope.js';
 import type { RestProcedure } from '../rest/routes.js';
-import { ComponentSchemas, type JsonSchema, ref } from './json-schema.js';
+import { ComponentSchemas, type JsonSchema } from './json-schema.js';
 
 export interface OpenApiOptions {
   /** The body limit the server enforces, for the 413 description. */

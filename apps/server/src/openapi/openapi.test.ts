@@ -49,7 +49,9 @@ async function expectDocumented(route: { method: string; path: string }, respons
   const documented = operation?.responses[String(response.status)] as { $ref?: string } | undefined;
   expect(documented, `${route.method} ${route.path} documents status ${response.status}`).toBeDefined();
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  const base = documented?.$ref ? documented.$ref.slice(1) : `/${pointer('paths', toOpenApiPath(route.path), route.method.toLowerCase(), 'responses', String(response.status))}`;
+  const base = documented?.$ref
+    ? documented.$ref.slice(1)
+    : `/${pointer('paths', toOpenApiPath(route.path), route.method.toLowerCase(), 'responses', String(response.status))}`;
   const validate = ajv.getSchema(`openapi.json#${base}/${pointer('content', 'application/json', 'schema')}`);
   expect(validate, `schema of ${route.method} ${route.path} ${response.status}`).toBeDefined();
   const body: unknown = await response.json();
@@ -106,10 +108,20 @@ describe('GET /openapi.json', () => {
 
   it('lists filters as typed query parameters and the body without the path parameters', () => {
     const list = doc.paths[`${PREFIX}/workflow-runs`]?.get;
-    expect(list?.parameters).toContainEqual({ name: 'limit', in: 'query', required: false, schema: { default: 50, type: 'integer', minimum: 1, maximum: 200 } });
-    expect(list?.parameters).toContainEqual(expect.objectContaining({ name: 'status', schema: expect.objectContaining({ enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'] }) }));
+    expect(list?.parameters).toContainEqual({
+      name: 'limit',
+      in: 'query',
+      required: false,
+      schema: { default: 50, type: 'integer', minimum: 1, maximum: 200 },
+    });
+    expect(list?.parameters).toContainEqual(
+      expect.objectContaining({ name: 'status', schema: expect.objectContaining({ enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'] }) }),
+    );
     const retry = doc.paths[`${PREFIX}/workflow-runs/{id}/retry`]?.post;
-    expect(retry?.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: { properties: { reason: { type: 'string' } }, required: ['reason'] } } } });
+    expect(retry?.requestBody).toMatchObject({
+      required: true,
+      content: { 'application/json': { schema: { properties: { reason: { type: 'string' } }, required: ['reason'] } } },
+    });
     expect(JSON.stringify(retry?.requestBody)).not.toContain('"id"');
   });
 
@@ -138,23 +150,37 @@ describe('live responses validate against the document', () => {
 
   it('lists with rows, an event by id, a retry, a cancel and the audit rows they wrote', async () => {
     const get = (path: string) => h.app.request(`${PREFIX}${path}`, { headers: tokenHeaders() });
-    const runs = (await expectDocumented({ method: 'GET', path: `${PREFIX}/workflow-runs` }, await get('/workflow-runs?limit=2'))) as { data: { runs: unknown[]; nextCursor: string } };
+    const runs = (await expectDocumented({ method: 'GET', path: `${PREFIX}/workflow-runs` }, await get('/workflow-runs?limit=2'))) as {
+      data: { runs: unknown[]; nextCursor: string };
+    };
     expect(runs.data.runs).toHaveLength(2);
     await expectDocumented({ method: 'GET', path: `${PREFIX}/workflow-runs` }, await get(`/workflow-runs?limit=2&cursor=${runs.data.nextCursor}`));
-    const stuck = (await expectDocumented({ method: 'GET', path: `${PREFIX}/workflow-runs/stuck` }, await get('/workflow-runs/stuck'))) as { data: { runs: unknown[] } };
+    const stuck = (await expectDocumented({ method: 'GET', path: `${PREFIX}/workflow-runs/stuck` }, await get('/workflow-runs/stuck'))) as {
+      data: { runs: unknown[] };
+    };
     expect(stuck.data.runs).toHaveLength(1);
     const sends = (await expectDocumented({ method: 'GET', path: `${PREFIX}/workflow-sends` }, await get('/workflow-sends'))) as { data: { sends: unknown[] } };
     expect(sends.data.sends).toHaveLength(1);
-    const events = (await expectDocumented({ method: 'GET', path: `${PREFIX}/business-events` }, await get('/business-events'))) as { data: { events: unknown[] } };
+    const events = (await expectDocumented({ method: 'GET', path: `${PREFIX}/business-events` }, await get('/business-events'))) as {
+      data: { events: unknown[] };
+    };
     expect(events.data.events).toHaveLength(2);
-    const event = (await expectDocumented({ method: 'GET', path: `${PREFIX}/business-events/:id` }, await get(`/business-events/${eventPublicId}`))) as { data: { payload: unknown } };
+    const event = (await expectDocumented({ method: 'GET', path: `${PREFIX}/business-events/:id` }, await get(`/business-events/${eventPublicId}`))) as {
+      data: { payload: unknown };
+    };
     expect(event.data.payload).toEqual({ nested: { list: [1, 'two', null] } });
 
     const retry = { method: 'POST', path: `${PREFIX}/workflow-runs/:id/retry` };
-    const retried = (await expectDocumented(retry, await h.app.request(`${PREFIX}/workflow-runs/${failedRunId}/retry`, post({ reason: 'provider is back' })))) as { data: { newRunId: string } };
+    const retried = (await expectDocumented(
+      retry,
+      await h.app.request(`${PREFIX}/workflow-runs/${failedRunId}/retry`, post({ reason: 'provider is back' })),
+    )) as { data: { newRunId: string } };
     expect(retried.data.newRunId).toMatch(/^[0-9a-f-]{36}$/);
     const cancel = { method: 'POST', path: `${PREFIX}/workflow-runs/:id/cancel` };
-    expect(await expectDocumented(cancel, await h.app.request(`${PREFIX}/workflow-runs/${queuedRunId}/cancel`, post({ reason: 'wrong segment' })))).toEqual({ ok: true, data: { status: 'cancelled' } });
+    expect(await expectDocumented(cancel, await h.app.request(`${PREFIX}/workflow-runs/${queuedRunId}/cancel`, post({ reason: 'wrong segment' })))).toEqual({
+      ok: true,
+      data: { status: 'cancelled' },
+    });
 
     const audit = (await expectDocumented({ method: 'GET', path: `${PREFIX}/audit-log` }, await get('/audit-log'))) as { data: { entries: unknown[] } };
     expect(audit.data.entries).toHaveLength(2);
@@ -162,23 +188,33 @@ describe('live responses validate against the document', () => {
 
   it('errors: 400 with issues, 401, 403, 404, 409 with details, 413', async () => {
     const runs = { method: 'GET', path: `${PREFIX}/workflow-runs` };
-    const invalid = (await expectDocumented(runs, await h.app.request(`${PREFIX}/workflow-runs?limit=500`, { headers: tokenHeaders() }))) as { error: { details: unknown } };
+    const invalid = (await expectDocumented(runs, await h.app.request(`${PREFIX}/workflow-runs?limit=500`, { headers: tokenHeaders() }))) as {
+      error: { details: unknown };
+    };
     expect(invalid.error.details).toEqual({ issues: [expect.objectContaining({ path: 'limit' })] });
     expect(await expectDocumented(runs, await h.app.request(`${PREFIX}/workflow-runs`))).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
 
     const retry = { method: 'POST', path: `${PREFIX}/workflow-runs/:id/retry` };
     const readOnly = sessionCookie({ permissions: ['inhouse.read'] });
-    expect(await expectDocumented(retry, await h.app.request(`${PREFIX}/workflow-runs/${failedRunId}/retry`, post({ reason: 'x' }, readOnly)))).toMatchObject({ error: { code: 'FORBIDDEN' } });
-    expect(await expectDocumented(retry, await h.app.request(`${PREFIX}/workflow-runs/${randomUUID()}/retry`, post({ reason: 'x' })))).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect(await expectDocumented(retry, await h.app.request(`${PREFIX}/workflow-runs/${failedRunId}/retry`, post({ reason: 'x' }, readOnly)))).toMatchObject({
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await expectDocumented(retry, await h.app.request(`${PREFIX}/workflow-runs/${randomUUID()}/retry`, post({ reason: 'x' })))).toMatchObject({
+      error: { code: 'NOT_FOUND' },
+    });
     const conflict = await expectDocumented(retry, await h.app.request(`${PREFIX}/workflow-runs/${failedRunId}/retry`, post({ reason: 'again' })));
     expect(conflict).toMatchObject({ error: { code: 'CONFLICT', details: { retryRunId: expect.any(String) } } });
     const tooLarge = await h.app.request(`${PREFIX}/workflow-runs/${failedRunId}/retry`, post({ reason: 'x'.repeat(70 * 1024) }));
     expect(await expectDocumented(retry, tooLarge)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
-    expect(await expectDocumented(retry, await h.app.request(`${PREFIX}/workflow-runs/${failedRunId}/retry`, post('{not json')))).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    expect(await expectDocumented(retry, await h.app.request(`${PREFIX}/workflow-runs/${failedRunId}/retry`, post('{not json')))).toMatchObject({
+      error: { code: 'BAD_REQUEST' },
+    });
   });
 
   it('would catch a response that drifted from its schema', async () => {
-    const validate = ajv.getSchema(`openapi.json#/${pointer('paths', `${PREFIX}/workflow-runs/{id}/cancel`, 'post', 'responses', '200', 'content', 'application/json', 'schema')}`);
+    const validate = ajv.getSchema(
+      `openapi.json#/${pointer('paths', `${PREFIX}/workflow-runs/{id}/cancel`, 'post', 'responses', '200', 'content', 'application/json', 'schema')}`,
+    );
     expect(validate?.({ ok: true, data: { status: 'cancelled' } })).toBe(true);
     expect(validate?.({ ok: true, data: { status: 'cancelled', extra: 1 } })).toBe(false);
     expect(validate?.({ ok: true, data: { status: 'running' } })).toBe(false);
@@ -194,7 +230,12 @@ describe('GET /docs', () => {
     const html = await page.text();
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/<script>/);
-    for (const [file, type] of [['swagger-ui-bundle.js', 'text/javascript'], ['swagger-ui.css', 'text/css'], ['init.js', 'text/javascript'], ['favicon-32x32.png', 'image/png']]) {
+    for (const [file, type] of [
+      ['swagger-ui-bundle.js', 'text/javascript'],
+      ['swagger-ui.css', 'text/css'],
+      ['init.js', 'text/javascript'],
+      ['favicon-32x32.png', 'image/png'],
+    ]) {
       expect(html).toContain(`/docs/assets/${file}`);
       const asset = await h.app.request(`/docs/assets/${file}`);
       expect(asset.status, file).toBe(200);
@@ -206,7 +247,13 @@ describe('GET /docs', () => {
   });
 
   it('serves only the listed assets: nothing else from the package, nothing outside it', async () => {
-    for (const path of ['/docs/assets/index.html', '/docs/assets/package.json', '/docs/assets/..%2Fpackage.json', '/docs/assets/..%2F..%2F..%2Fpackage.json', '/docs/assets/swagger-ui-bundle.js.map']) {
+    for (const path of [
+      '/docs/assets/index.html',
+      '/docs/assets/package.json',
+      '/docs/assets/..%2Fpackage.json',
+      '/docs/assets/..%2F..%2F..%2Fpackage.json',
+      '/docs/assets/swagger-ui-bundle.js.map',
+    ]) {
       expect((await h.app.request(path)).status, path).toBe(404);
     }
     expect((await h.app.request('/docs/')).headers.get('location')).toBe('/docs');

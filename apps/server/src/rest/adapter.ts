@@ -1,5 +1,5 @@
-import { type Context as TrpcContext, createContextInner, describeError, type Clock, type RollupCoordinator } from '@runhub/router';
 import type { Database } from '@runhub/db';
+import { type Clock, createContextInner, describeError, type RollupCoordinator, type Context as TrpcContext } from '@runhub/router';
 import { type AnyRouter, getTRPCErrorFromUnknown } from '@trpc/server';
 import type { Context, Hono } from 'hono';
 import type { Kysely } from 'kysely';
@@ -48,7 +48,8 @@ export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions)
       } catch (thrown) {
         const error = getTRPCErrorFromUnknown(thrown);
         const { status, body } = describeError(error);
-        if (status >= 500) options.logger.error('procedure failed', { requestId: c.get('requestId'), procedure: procedure.procedurePath, ...errorFields(error) });
+        if (status >= 500)
+          options.logger.error('procedure failed', { requestId: c.get('requestId'), procedure: procedure.procedurePath, ...errorFields(error) });
         return fail(c, status, body);
       }
     });

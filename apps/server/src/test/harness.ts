@@ -29,10 +29,7 @@ export const tokenHeaders = (extra: Record<string, string> = {}) => ({ 'x-sheen-
 
 /** A session cookie header; an hour of validity and both permissions unless told otherwise. */
 export function sessionCookie(claims: Record<string, unknown> = {}, secret = SESSION_SECRET): { cookie: string } {
-  const jwt = signSessionJwt(
-    { sub: 'admin-42', permissions: ['inhouse.read', 'inhouse.write'], exp: Math.floor(Date.now() / 1000) + 3600, ...claims },
-    secret,
-  );
+  const jwt = signSessionJwt({ sub: 'admin-42', permissions: ['inhouse.read', 'inhouse.write'], exp: Math.floor(Date.now() / 1000) + 3600, ...claims }, secret);
   return { cookie: `theme=dark; sheen_admin_session=${jwt}` };
 }
 

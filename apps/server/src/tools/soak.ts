@@ -56,7 +56,11 @@ async function main(): Promise<void> {
     const projects = await db.selectFrom('projects').select('id').execute();
     const started = await startServer(url.toString());
     server = started.child;
-    const target = new Targets(started.base, projects.map((p) => p.id), db);
+    const target = new Targets(
+      started.base,
+      projects.map((p) => p.id),
+      db,
+    );
     await target.refill();
 
     await drive(target, 20, 2); // warm-up: connections, JIT, caches
@@ -107,10 +111,20 @@ class Targets {
   private queued: string[] = [];
   private i = 0;
 
-  constructor(readonly base: string, private readonly projects: string[], private readonly db: ReturnType<typeof createDatabase>) {}
+  constructor(
+    readonly base: string,
+    private readonly projects: string[],
+    private readonly db: ReturnType<typeof createDatabase>,
+  ) {}
 
   async refill(): Promise<void> {
-    const rows = await this.db.selectFrom('workflow_runs').select(['id', 'status']).where('status', 'in', ['failed', 'queued']).where('retry_of', 'is', null).limit(20_000).execute();
+    const rows = await this.db
+      .selectFrom('workflow_runs')
+      .select(['id', 'status'])
+      .where('status', 'in', ['failed', 'queued'])
+      .where('retry_of', 'is', null)
+      .limit(20_000)
+      .execute();
     this.failed = rows.filter((r) => r.status === 'failed').map((r) => r.id);
     this.queued = rows.filter((r) => r.status === 'queued').map((r) => r.id);
   }
@@ -121,19 +135,32 @@ class Targets {
     const write = (id: string | undefined, action: 'retry' | 'cancel') => {
       if (!id) return null;
       this.writes++;
-      return { path: `/v1/admin/inhouse/workflow-runs/${id}/${action}`, init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'soak test' }) } };
+      return {
+        path: `/v1/admin/inhouse/workflow-runs/${id}/${action}`,
+        init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'soak test' }) },
+      };
     };
     switch (i % 10) {
-      case 0: return write(this.failed.pop(), 'retry') ?? { path: '/v1/admin/inhouse/workflow-runs/stuck' };
-      case 1: return write(this.queued.pop(), 'cancel') ?? { path: '/v1/admin/inhouse/audit-log' };
-      case 2: return { path: `/v1/admin/inhouse/workflow-runs?projectId=${project}` };
-      case 3: return { path: '/v1/admin/inhouse/workflow-runs?status=failed' };
-      case 4: return { path: `/v1/admin/inhouse/business-events?projectId=${project}` };
-      case 5: return { path: '/v1/admin/inhouse/business-events/stats' };
-      case 6: return { path: `/v1/admin/inhouse/workflow-sends?projectId=${project}` };
-      case 7: return { path: '/v1/admin/inhouse/kpi-health/projects' };
-      case 8: return { path: '/v1/admin/inhouse/kpi-health/summary' };
-      default: return { path: '/v1/admin/inhouse/workflow-runs/stuck' };
+      case 0:
+        return write(this.failed.pop(), 'retry') ?? { path: '/v1/admin/inhouse/workflow-runs/stuck' };
+      case 1:
+        return write(this.queued.pop(), 'cancel') ?? { path: '/v1/admin/inhouse/audit-log' };
+      case 2:
+        return { path: `/v1/admin/inhouse/workflow-runs?projectId=${project}` };
+      case 3:
+        return { path: '/v1/admin/inhouse/workflow-runs?status=failed' };
+      case 4:
+        return { path: `/v1/admin/inhouse/business-events?projectId=${project}` };
+      case 5:
+        return { path: '/v1/admin/inhouse/business-events/stats' };
+      case 6:
+        return { path: `/v1/admin/inhouse/workflow-sends?projectId=${project}` };
+      case 7:
+        return { path: '/v1/admin/inhouse/kpi-health/projects' };
+      case 8:
+        return { path: '/v1/admin/inhouse/kpi-health/summary' };
+      default:
+        return { path: '/v1/admin/inhouse/workflow-runs/stuck' };
     }
   }
 }

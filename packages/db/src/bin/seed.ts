@@ -7,7 +7,10 @@ const config = databaseConfigFromEnv(process.env);
 const db = createDatabase(config);
 try {
   await migrateToLatest(db);
-  const existing = await db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom('projects')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   if (existing.n > 0) {
     console.error(`${describeDatabase(config)} already has ${existing.n} projects: demo data is only loaded into an empty database.`);
     process.exitCode = 1;

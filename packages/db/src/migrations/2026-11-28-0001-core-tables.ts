@@ -17,9 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('project_id', 'uuid', (c) => c.notNull().references('projects.id'))
     .addColumn('action_id', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`))
     .addColumn('idempotency_key', 'text', (c) => c.notNull())
     .addColumn('requested_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('started_at', 'timestamptz')
@@ -42,12 +40,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('project_id', 'uuid', (c) => c.notNull().references('projects.id'))
     .addColumn('run_id', 'uuid', (c) => c.notNull().references('workflow_runs.id'))
     .addColumn('action_id', 'text', (c) => c.notNull())
-    .addColumn('recipient_email', 'text', (c) =>
-      c.notNull().check(sql`recipient_email = lower(recipient_email)`),
-    )
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('queued', 'sent', 'failed', 'suppressed')`),
-    )
+    .addColumn('recipient_email', 'text', (c) => c.notNull().check(sql`recipient_email = lower(recipient_email)`))
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued', 'sent', 'failed', 'suppressed')`))
     .addColumn('sent_at', 'timestamptz')
     .addColumn('error', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -56,9 +50,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('business_events')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
-    .addColumn('public_id', 'text', (c) =>
-      c.notNull().unique().defaultTo(sql`'evt_' || replace(gen_random_uuid()::text, '-', '')`),
-    )
+    .addColumn('public_id', 'text', (c) => c.notNull().unique().defaultTo(sql`'evt_' || replace(gen_random_uuid()::text, '-', '')`))
     .addColumn('project_id', 'uuid', (c) => c.notNull().references('projects.id'))
     .addColumn('event_type', 'text', (c) => c.notNull())
     .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
@@ -125,14 +117,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of [
-    'admin_audit_log',
-    'business_kpi_daily',
-    'business_events',
-    'workflow_sends',
-    'workflow_runs',
-    'projects',
-  ]) {
+  for (const table of ['admin_audit_log', 'business_kpi_daily', 'business_events', 'workflow_sends', 'workflow_runs', 'projects']) {
     await db.schema.dropTable(table).execute();
   }
 }

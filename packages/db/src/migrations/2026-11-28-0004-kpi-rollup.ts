@@ -13,9 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('reason', 'text')
     // Null: all projects.
     .addColumn('project_id', 'uuid', (c) => c.references('projects.id').onDelete('cascade'))
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed')`))
     .addColumn('queued_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('started_at', 'timestamptz')
     .addColumn('finished_at', 'timestamptz')

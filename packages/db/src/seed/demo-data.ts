@@ -1,14 +1,5 @@
 import type { Kysely } from 'kysely';
-import type {
-  Database,
-  JsonValue,
-  NewBusinessEvent,
-  NewProject,
-  NewWorkflowRun,
-  NewWorkflowSend,
-  WorkflowRunStatus,
-  WorkflowSendStatus,
-} from '../schema.js';
+import type { Database, JsonValue, NewBusinessEvent, NewProject, NewWorkflowRun, NewWorkflowSend, WorkflowRunStatus, WorkflowSendStatus } from '../schema.js';
 import { SeededRandom } from './random.js';
 
 export interface SeedOptions {
@@ -163,7 +154,11 @@ async function seedImportingProject(db: Kysely<Database>, random: SeededRandom, 
     ...demoEvent(random, project, now),
     received_at: new Date(createdAt + random.int(0, project.importedMinutes * MINUTE)),
   }));
-  for (let i = 0; i < events.length; i += BATCH) await db.insertInto('business_events').values(events.slice(i, i + BATCH)).execute();
+  for (let i = 0; i < events.length; i += BATCH)
+    await db
+      .insertInto('business_events')
+      .values(events.slice(i, i + BATCH))
+      .execute();
   return events.length;
 }
 
@@ -197,12 +192,26 @@ function demoRun(random: SeededRandom, projectId: string, index: number, now: Da
       return { ...base, status, requested_at: new Date(now.getTime() - random.int(1, 50) * MINUTE) };
     case 'running': {
       const started = now.getTime() - random.int(1, 10) * MINUTE;
-      return { ...base, status, requested_at: new Date(started - MINUTE), started_at: new Date(started), lease_expires_at: new Date(started + 30 * MINUTE), attempts: 1 };
+      return {
+        ...base,
+        status,
+        requested_at: new Date(started - MINUTE),
+        started_at: new Date(started),
+        lease_expires_at: new Date(started + 30 * MINUTE),
+        attempts: 1,
+      };
     }
     case 'stuck': {
       // The worker died mid-run: the lease ran out and nobody picked the run up again.
       const started = now.getTime() - random.int(45, 36 * 60) * MINUTE;
-      return { ...base, status: 'running', requested_at: new Date(started - MINUTE), started_at: new Date(started), lease_expires_at: new Date(started + 30 * MINUTE), attempts: random.int(1, 3) };
+      return {
+        ...base,
+        status: 'running',
+        requested_at: new Date(started - MINUTE),
+        started_at: new Date(started),
+        lease_expires_at: new Date(started + 30 * MINUTE),
+        attempts: random.int(1, 3),
+      };
     }
     case 'succeeded':
       return {
@@ -210,7 +219,11 @@ function demoRun(random: SeededRandom, projectId: string, index: number, now: Da
         status,
         started_at: new Date(startedAt),
         completed_at: new Date(completedAt),
-        attempts: random.weighted([[1, 8], [2, 2], [3, 1]]),
+        attempts: random.weighted([
+          [1, 8],
+          [2, 2],
+          [3, 1],
+        ]),
         result: { totalRecipients: recipients, successful: recipients - failedSends, failed: failedSends },
         outcome: demoOutcome(random),
       };
@@ -219,7 +232,12 @@ function demoRun(random: SeededRandom, projectId: string, index: number, now: Da
       return { ...base, status, started_at: new Date(startedAt), completed_at: new Date(completedAt), attempts: 3, error: { ...error } };
     }
     case 'cancelled':
-      return { ...base, status, completed_at: new Date(requestedAt + random.int(1, 20) * MINUTE), error: { code: 'CANCELLED', message: 'Paused by marketing during a pricing change' } };
+      return {
+        ...base,
+        status,
+        completed_at: new Date(requestedAt + random.int(1, 20) * MINUTE),
+        error: { code: 'CANCELLED', message: 'Paused by marketing during a pricing change' },
+      };
   }
 }
 
@@ -261,9 +279,18 @@ function demoSends(random: SeededRandom, run: NewWorkflowRun & { id: string }, n
   const count = random.int(1, 6);
   const startedAt = run.started_at ? new Date(run.started_at).getTime() : now.getTime();
   return Array.from({ length: count }, (_, i) => {
-    const status = run.status === 'running'
-      ? random.weighted<WorkflowSendStatus>([['queued', 3], ['sent', 2]])
-      : random.weighted<WorkflowSendStatus>([['sent', 80], ['failed', 8], ['suppressed', 7], ['queued', 1]]);
+    const status =
+      run.status === 'running'
+        ? random.weighted<WorkflowSendStatus>([
+            ['queued', 3],
+            ['sent', 2],
+          ])
+        : random.weighted<WorkflowSendStatus>([
+            ['sent', 80],
+            ['failed', 8],
+            ['suppressed', 7],
+            ['queued', 1],
+          ]);
     const createdAt = new Date(Math.min(now.getTime(), startedAt + i * 1500));
     return {
       id: random.uuid(),
@@ -281,7 +308,7 @@ function demoSends(random: SeededRandom, run: NewWorkflowRun & { id: string }, n
 
 function demoEvent(random: SeededRandom, project: DemoProject & { id: string }, now: Date): NewBusinessEvent {
   const eventType = random.weighted(EVENT_TYPES);
-  const occurredAt = now.getTime() - random.int(60, 30 * DAY / 1000) * 1000;
+  const occurredAt = now.getTime() - random.int(60, (30 * DAY) / 1000) * 1000;
   // Most events arrive within seconds; a few arrive hours or days late (offline devices, replayed webhooks).
   const delay = random.chance(0.03) ? random.int(1, 72) * HOUR : random.int(100, 5000);
   const receivedAt = Math.min(now.getTime(), occurredAt + delay);

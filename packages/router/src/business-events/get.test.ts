@@ -54,14 +54,34 @@ describe('businessEvents.get', () => {
 
 describe('payload round-trip', () => {
   const payloads: [string, JsonValue][] = [
-    ['unicode of every plane', { name: 'Zoë Ångström', city: '東京', rtl: 'مرحبا بالعالم', emoji: '👩🏽‍💻🚀', combining: 'e\u0301', escapes: 'quote " backslash \\ tab \t newline \n', separator: '\u2028' }],
+    [
+      'unicode of every plane',
+      {
+        name: 'Zoë Ångström',
+        city: '東京',
+        rtl: 'مرحبا بالعالم',
+        emoji: '👩🏽‍💻🚀',
+        combining: 'e\u0301',
+        escapes: 'quote " backslash \\ tab \t newline \n',
+        separator: '\u2028',
+      },
+    ],
     ['a 10 KB payload', { note: 'x'.repeat(10_240), items: Array.from({ length: 50 }, (_, i) => ({ sku: `sku_${i}`, qty: i })) }],
-    ['nested arrays', { matrix: [[1, 2], [3, [4, [5, []]]]], mixed: [null, true, false, 0, -1.5, 'text', {}, []] }],
+    [
+      'nested arrays',
+      {
+        matrix: [
+          [1, 2],
+          [3, [4, [5, []]]],
+        ],
+        mixed: [null, true, false, 0, -1.5, 'text', {}, []],
+      },
+    ],
     ['numbers at the edges', { big: 9007199254740991, small: -9007199254740991, tiny: 1e-7, huge: 1.5e300, fraction: 0.1 }],
     ['an array at the top', [1, 'two', { three: 3 }]],
     ['a string at the top', 'just text'],
     ['an empty object', {}],
-    ['keys with dots, spaces and unicode', { 'a.b': 1, 'with space': 2, 'ключ': 3, '': 4 }],
+    ['keys with dots, spaces and unicode', { 'a.b': 1, 'with space': 2, ключ: 3, '': 4 }],
   ];
 
   it.each(payloads)('returns %s as stored, by list and by id', async (_name, payload) => {

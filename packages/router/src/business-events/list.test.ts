@@ -49,7 +49,17 @@ describe('businessEvents.list', () => {
         correlationId: 'corr_123',
         payload: { amount: 5000, currency: 'USD', customer_email: 'user@example.com' },
       },
-      expect.objectContaining({ id: bare.id, actorType: null, actorId: null, entityType: null, entityId: null, sessionId: null, anonymousId: null, correlationId: null, payload: {} }),
+      expect.objectContaining({
+        id: bare.id,
+        actorType: null,
+        actorId: null,
+        entityType: null,
+        entityId: null,
+        sessionId: null,
+        anonymousId: null,
+        correlationId: null,
+        payload: {},
+      }),
     ]);
     expect(typeof events[0]?.id).toBe('number');
     expect(full.public_id).toMatch(/^evt_[0-9a-f]{32}$/);

@@ -88,7 +88,10 @@ export function listEventsQuery(db: Kysely<Database>, input: ListEventsInput) {
   if (input.cursor) {
     query = query.where(afterCursor(sql.ref('e.occurred_at'), sql.ref('e.id'), input.cursor, 'bigint'));
   }
-  return query.orderBy('e.occurred_at', 'desc').orderBy('e.id', 'desc').limit(input.limit + 1);
+  return query
+    .orderBy('e.occurred_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(input.limit + 1);
 }
 
 export async function listEvents(db: Kysely<Database>, input: ListEventsInput): Promise<ListEventsOutput> {
@@ -100,10 +103,7 @@ export async function listEvents(db: Kysely<Database>, input: ListEventsInput): 
 /** An event by numeric id or public id; NOT_FOUND when neither matches. */
 export async function getEvent(db: Kysely<Database>, ref: EventRef): Promise<BusinessEventDto> {
   const query = selectEvents(db);
-  const row = await (ref.by === 'id'
-    ? query.where(sql<boolean>`e.id = ${ref.id}::bigint`)
-    : query.where('e.public_id', '=', ref.publicId)
-  ).executeTakeFirst();
+  const row = await (ref.by === 'id' ? query.where(sql<boolean>`e.id = ${ref.id}::bigint`) : query.where('e.public_id', '=', ref.publicId)).executeTakeFirst();
   if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No business event ${ref.by === 'id' ? ref.id : ref.publicId}` });
   return toEventDto(row);
 }

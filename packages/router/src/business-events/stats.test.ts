@@ -87,8 +87,17 @@ describe('businessEvents.stats', () => {
 
   it('ends today with only a start, and starts 7 days before the end with only an end', async () => {
     const caller = createTestCaller(testDb.db, { clock: fixedClock(new Date('2026-01-31T06:00:00Z')) });
-    expect(await caller.businessEvents.stats({ projectId, startDate: '2026-01-30' })).toMatchObject({ totalEvents: 2, startDate: '2026-01-30', endDate: '2026-01-31' });
-    expect(await caller.businessEvents.stats({ projectId, endDate: '2024-03-02' })).toEqual({ totalEvents: 0, startDate: '2024-02-24', endDate: '2024-03-02', byType: [] });
+    expect(await caller.businessEvents.stats({ projectId, startDate: '2026-01-30' })).toMatchObject({
+      totalEvents: 2,
+      startDate: '2026-01-30',
+      endDate: '2026-01-31',
+    });
+    expect(await caller.businessEvents.stats({ projectId, endDate: '2024-03-02' })).toEqual({
+      totalEvents: 0,
+      startDate: '2024-02-24',
+      endDate: '2024-03-02',
+      byType: [],
+    });
     expect(await caller.businessEvents.stats({ endDate: '2026-03-03' })).toMatchObject({ startDate: '2026-02-24', endDate: '2026-03-03' });
   });
 

@@ -15,38 +15,38 @@ const RUNS_IN_AVERAGE = 20;
  */
 function projectHealth(db: Kysely<Database>, clock: Clock, staleAfterMinutes: number) {
   const now = clock.now();
-  return db
-    .selectFrom('projects as p')
-    .leftJoin('kpi_rollup_state as s', 's.project_id', 'p.id')
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('business_events as e')
-          .select('e.received_at')
-          .whereRef('e.project_id', '=', 'p.id')
-          .orderBy('e.received_at', 'desc')
-          .limit(1)
-          .as('latest'),
-      (join) => join.onTrue(),
-    )
-    // kpi_local_date is null for a time zone PostgreSQL does not know: that project shows zeros today.
-    .leftJoin('business_kpi_daily as k', (join) =>
-      join.onRef('k.project_id', '=', 'p.id').on('k.date', '=', sql<string>`kpi_local_date(${now}, p.timezone)`),
-    )
-    .select([
-      'p.id as project_id',
-      'p.name as project_name',
-      'p.currency_code',
-      's.last_rollup_at',
-      'latest.received_at as last_event_at',
-      sql<number>`coalesce(k.revenue_cents, 0)`.as('today_revenue_cents'),
-      sql<number>`coalesce(k.leads, 0)`.as('today_leads'),
-      sql<number>`coalesce(k.payments, 0)`.as('today_payments'),
-      sql<ProjectHealthStatus>`case
+  return (
+    db
+      .selectFrom('projects as p')
+      .leftJoin('kpi_rollup_state as s', 's.project_id', 'p.id')
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('business_events as e')
+            .select('e.received_at')
+            .whereRef('e.project_id', '=', 'p.id')
+            .orderBy('e.received_at', 'desc')
+            .limit(1)
+            .as('latest'),
+        (join) => join.onTrue(),
+      )
+      // kpi_local_date is null for a time zone PostgreSQL does not know: that project shows zeros today.
+      .leftJoin('business_kpi_daily as k', (join) => join.onRef('k.project_id', '=', 'p.id').on('k.date', '=', sql<string>`kpi_local_date(${now}, p.timezone)`))
+      .select([
+        'p.id as project_id',
+        'p.name as project_name',
+        'p.currency_code',
+        's.last_rollup_at',
+        'latest.received_at as last_event_at',
+        sql<number>`coalesce(k.revenue_cents, 0)`.as('today_revenue_cents'),
+        sql<number>`coalesce(k.leads, 0)`.as('today_leads'),
+        sql<number>`coalesce(k.payments, 0)`.as('today_payments'),
+        sql<ProjectHealthStatus>`case
         when latest.received_at is null then 'no_data'
         when s.last_rollup_at is null or s.last_rollup_at < ${now} - make_interval(mins => ${staleAfterMinutes}) then 'stale'
         else 'healthy' end`.as('status'),
-    ]);
+      ])
+  );
 }
 
 export async function listProjectHealth(db: Kysely<Database>, clock: Clock, settings: RollupSettings): Promise<KpiHealthProjects> {
@@ -134,12 +134,7 @@ export async function getRollupJob(db: Kysely<Database>, clock: Clock, settings:
 }
 
 async function rollupJobStatus(db: Kysely<Database>): Promise<'running' | 'idle'> {
-  const active = await db
-    .selectFrom('kpi_rollup_runs')
-    .select('id')
-    .where('status', 'in', ['queued', 'running'])
-    .limit(1)
-    .executeTakeFirst();
+  const active = await db.selectFrom('kpi_rollup_runs').select('id').where('status', 'in', ['queued', 'running']).limit(1).executeTakeFirst();
   return active ? 'running' : 'idle';
 }
 

@@ -2,12 +2,12 @@ import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
-import { createEvent, createProject as createAnyProject, createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { createProject as createAnyProject, createEvent, createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { runRollupNow } from './rollup-runs.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+const _DAY = 24 * HOUR;
 // Spans New York's and Berlin's spring-forward (8 and 29 March 2026).
 const START = Date.parse('2026-03-05T00:00:00.000Z');
 const END = Date.parse('2026-03-31T00:00:00.000Z');
@@ -130,7 +130,11 @@ describe('an all-projects run in one batch', () => {
     const states = await db.selectFrom('kpi_rollup_state').select(['project_id', 'last_rollup_at']).execute();
     const lastRollupAt = Object.fromEntries(states.map((s) => [s.project_id, s.last_rollup_at.getTime()]));
     expect(lastRollupAt).toEqual({ [healthy.id]: END + 10 * MINUTE, [fresh.id]: END + 10 * MINUTE, [failing.id]: END });
-    const errors = await db.selectFrom('kpi_rollup_errors').select(['project_id', 'message']).where('run_id', '=', outcome?.runId ?? 0).execute();
+    const errors = await db
+      .selectFrom('kpi_rollup_errors')
+      .select(['project_id', 'message'])
+      .where('run_id', '=', outcome?.runId ?? 0)
+      .execute();
     expect(errors).toHaveLength(1);
     expect(errors[0]?.project_id).toBe(failing.id);
     expect(errors[0]?.message).toMatch(/Asia\/Tokio/);

@@ -8,8 +8,8 @@ import {
   executeRun,
   failInterruptedRuns,
   msUntilScheduledRun,
-  recordRollupError,
   type RunOutcome,
+  recordRollupError,
   type StartedRun,
   startScheduledRunIfDue,
 } from './rollup-runs.js';

@@ -2,7 +2,7 @@ import type { Database, JsonValue, NewProject } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
-import { createEvent, createProject as createAnyProject, createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { createProject as createAnyProject, createEvent, createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { runRollupNow } from './rollup-runs.js';
 
 let testDb: TestDatabase;
@@ -73,7 +73,12 @@ describe('rollupProject', () => {
       { currency: 'EUR' },
     ];
     for (const payload of payloads) await createEvent(db, project.id, payment(at, payload));
-    await createEvent(db, project.id, { event_type: 'payment_failed', occurred_at: new Date(at), received_at: new Date(at), payload: { amount: 9999, currency: 'EUR' } });
+    await createEvent(db, project.id, {
+      event_type: 'payment_failed',
+      occurred_at: new Date(at),
+      received_at: new Date(at),
+      payload: { amount: 9999, currency: 'EUR' },
+    });
 
     const outcome = await runRollupNow(db, { clock: fixedClock(new Date(NOON)), projectId: project.id });
     expect(outcome?.status).toBe('succeeded');
@@ -156,8 +161,10 @@ describe('rollupProject', () => {
     // Fail after the project's buckets were written, inside the same transaction: the state update throws.
     await sql`create function fail_rollup_state() returns trigger language plpgsql as $$
       begin raise exception 'injected failure'; end $$`.execute(db);
-    await sql.raw(`create trigger fail_rollup_state before update on kpi_rollup_state for each row
-      when (new.project_id = '${failing.id}') execute function fail_rollup_state()`).execute(db);
+    await sql
+      .raw(`create trigger fail_rollup_state before update on kpi_rollup_state for each row
+      when (new.project_id = '${failing.id}') execute function fail_rollup_state()`)
+      .execute(db);
     try {
       clock.advance(10 * MINUTE);
       for (const project of [healthy, failing]) await createEvent(db, project.id, payment(NOON, { amount: 5 }, NOON + MINUTE));
@@ -169,7 +176,11 @@ describe('rollupProject', () => {
       expect(await totals(db, failing.id)).toEqual([{ date: '2026-01-30', revenue_cents: 100, leads: 0, payments: 1 }]);
       expect((await stateOf(db, failing.id))?.last_rollup_at).toEqual(new Date(NOON));
       expect(await totals(db, healthy.id)).toEqual([{ date: '2026-01-30', revenue_cents: 105, leads: 0, payments: 2 }]);
-      const errors = await db.selectFrom('kpi_rollup_errors').select(['run_id', 'project_id', 'message', 'occurred_at']).where('run_id', '=', first?.runId ?? 0).execute();
+      const errors = await db
+        .selectFrom('kpi_rollup_errors')
+        .select(['run_id', 'project_id', 'message', 'occurred_at'])
+        .where('run_id', '=', first?.runId ?? 0)
+        .execute();
       expect(errors).toEqual([{ run_id: first?.runId, project_id: failing.id, message: 'injected failure', occurred_at: clock.current() }]);
     } finally {
       await sql`drop trigger fail_rollup_state on kpi_rollup_state`.execute(db);
@@ -184,7 +195,11 @@ describe('rollupProject', () => {
     const clock = fixedClock(new Date(NOON));
     const failed = await runRollupNow(db, { clock, projectId: project.id });
     expect(failed?.status).toBe('failed');
-    const error = await db.selectFrom('kpi_rollup_errors').select('message').where('run_id', '=', failed?.runId ?? 0).executeTakeFirstOrThrow();
+    const error = await db
+      .selectFrom('kpi_rollup_errors')
+      .select('message')
+      .where('run_id', '=', failed?.runId ?? 0)
+      .executeTakeFirstOrThrow();
     expect(error.message).toMatch(/Pacific\/Aukland/);
     expect(await stateOf(db, project.id)).toBeUndefined();
 
@@ -199,7 +214,11 @@ describe('rollupProject', () => {
     const project = await createProject(db);
     const clock = fixedClock(new Date(NOON));
     const outcome = await runRollupNow(db, { clock, projectId: project.id, adminId: 'ops-1', reason: 'backfill check' });
-    const run = await db.selectFrom('kpi_rollup_runs').selectAll().where('id', '=', outcome?.runId ?? 0).executeTakeFirstOrThrow();
+    const run = await db
+      .selectFrom('kpi_rollup_runs')
+      .selectAll()
+      .where('id', '=', outcome?.runId ?? 0)
+      .executeTakeFirstOrThrow();
     expect(run).toMatchObject({
       trigger: 'manual',
       admin_id: 'ops-1',

@@ -1,7 +1,7 @@
 import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock.js';
-import { advanceState, recomputeAllDays, recomputeTouchedDays, type RollupProject, type WatermarkedProject } from './rollup-sql.js';
+import { advanceState, type RollupProject, recomputeAllDays, recomputeTouchedDays, type WatermarkedProject } from './rollup-sql.js';
 
 export type { RollupProject } from './rollup-sql.js';
 
@@ -38,12 +38,7 @@ export interface RollupEngineOptions {
  * without a watermark are rebuilt in full. Events received after "now" wait for the next run, which
  * also makes a rollup at a past moment (a fixed clock) count exactly what had arrived by then.
  */
-export async function rollupProjects(
-  db: Kysely<Database>,
-  projects: readonly RollupProject[],
-  runId: number,
-  options: RollupEngineOptions,
-): Promise<void> {
+export async function rollupProjects(db: Kysely<Database>, projects: readonly RollupProject[], runId: number, options: RollupEngineOptions): Promise<void> {
   if (projects.length === 0) return;
   // One snapshot for the buckets and the watermarks: nothing can slip in between the two.
   await db

@@ -123,9 +123,7 @@ export async function claimNextQueuedRun(db: Kysely<Database>, clock: Clock): Pr
   return db
     .updateTable('kpi_rollup_runs')
     .set({ status: 'running', started_at: clock.now() })
-    .where('id', '=', (eb) =>
-      eb.selectFrom('kpi_rollup_runs').select('id').where('status', '=', 'queued').orderBy('id').limit(1).forUpdate().skipLocked(),
-    )
+    .where('id', '=', (eb) => eb.selectFrom('kpi_rollup_runs').select('id').where('status', '=', 'queued').orderBy('id').limit(1).forUpdate().skipLocked())
     .returning(['id', 'project_id'])
     .executeTakeFirst();
 }

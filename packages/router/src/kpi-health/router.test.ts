@@ -2,7 +2,15 @@ import type { Database, NewProject } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FixedClock, fixedClock } from '../clock.js';
-import { codeOf, createEvent, createProject as createAnyProject, createTestCaller, createTestDatabase, type TestDatabase, testActor } from '../testing/index.js';
+import {
+  codeOf,
+  createProject as createAnyProject,
+  createEvent,
+  createTestCaller,
+  createTestDatabase,
+  type TestDatabase,
+  testActor,
+} from '../testing/index.js';
 import { createRollupCoordinator, type RollupCoordinator } from './rollup-coordinator.js';
 import { withRollupLock } from './rollup-lock.js';
 
@@ -40,9 +48,22 @@ describe('kpiHealth.projects', () => {
     const cairo = await createProject(db, { name: 'A Cairo shop', timezone: 'Africa/Cairo', currency_code: 'EGP' });
     const never = await createProject(db, { name: 'B never rolled up' });
     const empty = await createProject(db, { name: 'C without events', currency_code: 'CAD' });
-    await createEvent(db, cairo.id, { occurred_at: new Date(NOW - 30 * MINUTE), received_at: new Date(NOW - 29 * MINUTE), payload: { amount: 4500, currency: 'EGP' } });
-    await createEvent(db, cairo.id, { occurred_at: new Date(NOW - 120 * MINUTE), received_at: new Date(NOW - 20 * MINUTE), payload: { amount: 999, currency: 'EGP' } });
-    await createEvent(db, cairo.id, { event_type: 'lead_created', occurred_at: new Date(NOW - 10 * MINUTE), received_at: new Date(NOW - 10 * MINUTE), payload: {} });
+    await createEvent(db, cairo.id, {
+      occurred_at: new Date(NOW - 30 * MINUTE),
+      received_at: new Date(NOW - 29 * MINUTE),
+      payload: { amount: 4500, currency: 'EGP' },
+    });
+    await createEvent(db, cairo.id, {
+      occurred_at: new Date(NOW - 120 * MINUTE),
+      received_at: new Date(NOW - 20 * MINUTE),
+      payload: { amount: 999, currency: 'EGP' },
+    });
+    await createEvent(db, cairo.id, {
+      event_type: 'lead_created',
+      occurred_at: new Date(NOW - 10 * MINUTE),
+      received_at: new Date(NOW - 10 * MINUTE),
+      payload: {},
+    });
     await triggerAndWait({ projectId: cairo.id });
     await triggerAndWait({ projectId: empty.id });
     await createEvent(db, never.id, { occurred_at: new Date(NOW - 5 * MINUTE), received_at: new Date(NOW - 5 * MINUTE) });
@@ -212,7 +233,10 @@ describe('kpiHealth.triggerRollup', () => {
     const first = await caller({ actor: testActor(undefined, 'ops-7'), requestId: 'req-1' }).kpiHealth.triggerRollup({ reason: '  fixed a webhook  ' });
     expect(first).toEqual({ triggered: true, projectsAffected: 2, estimatedDurationMs: null });
     await rollup.idle();
-    const audit = await db.selectFrom('admin_audit_log').select(['admin_id', 'action', 'target_type', 'target_id', 'reason', 'details', 'request_id']).execute();
+    const audit = await db
+      .selectFrom('admin_audit_log')
+      .select(['admin_id', 'action', 'target_type', 'target_id', 'reason', 'details', 'request_id'])
+      .execute();
     const run = await db.selectFrom('kpi_rollup_runs').selectAll().executeTakeFirstOrThrow();
     expect(audit).toEqual([
       {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { zIsoTimestamp } from '../pagination.js';
 import { zReason } from '../audit.js';
+import { zIsoTimestamp } from '../pagination.js';
 
 export const PROJECT_HEALTH_STATUSES = ['healthy', 'stale', 'no_data'] as const;
 export const ZProjectHealthStatus = z.enum(PROJECT_HEALTH_STATUSES);

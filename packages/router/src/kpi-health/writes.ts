@@ -18,7 +18,10 @@ export async function queueRollup(ctx: WriteContext, input: TriggerRollupInput):
       if (!project) throw new TRPCError({ code: 'NOT_FOUND', message: `No project ${projectId}` });
       affected = 1;
     } else {
-      const all = await trx.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const all = await trx
+        .selectFrom('projects')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       affected = all.n;
     }
     const run = await trx

@@ -1,4 +1,15 @@
-import type { Database, JsonValue, NewBusinessEvent, NewProject, NewWorkflowRun, NewWorkflowSend, Project, WorkflowRun, WorkflowSend, BusinessEvent } from '@runhub/db';
+import type {
+  BusinessEvent,
+  Database,
+  JsonValue,
+  NewBusinessEvent,
+  NewProject,
+  NewWorkflowRun,
+  NewWorkflowSend,
+  Project,
+  WorkflowRun,
+  WorkflowSend,
+} from '@runhub/db';
 import type { Kysely } from 'kysely';
 
 let sequence = 0;
@@ -41,7 +52,11 @@ export async function createStuckRun(db: Kysely<Database>, projectId: string, ov
 }
 
 /** A send of a run to a recipient (stored lower-case, as the table requires). */
-export async function createSend(db: Kysely<Database>, run: Pick<WorkflowRun, 'id' | 'project_id' | 'action_id'>, overrides: Partial<NewWorkflowSend> = {}): Promise<WorkflowSend> {
+export async function createSend(
+  db: Kysely<Database>,
+  run: Pick<WorkflowRun, 'id' | 'project_id' | 'action_id'>,
+  overrides: Partial<NewWorkflowSend> = {},
+): Promise<WorkflowSend> {
   return db
     .insertInto('workflow_sends')
     .values({

@@ -51,7 +51,9 @@ describe('@runhub/router/testing', () => {
     const event = await createEvent(testDb.db, project.id, { event_type: 'lead_created' });
     const caller = createTestCaller(testDb.db);
     expect((await caller.workflowRuns.stuck({ projectId: project.id })).runs.map((run) => run.id)).toEqual([stuck.id]);
-    expect((await caller.workflowSends.list({ projectId: project.id })).sends).toEqual([expect.objectContaining({ runId: stuck.id, recipientEmail: 'ada@example.com' })]);
+    expect((await caller.workflowSends.list({ projectId: project.id })).sends).toEqual([
+      expect.objectContaining({ runId: stuck.id, recipientEmail: 'ada@example.com' }),
+    ]);
     expect(await caller.businessEvents.get({ id: event.public_id })).toMatchObject({ projectName: 'Factory Store', eventType: 'lead_created' });
   });
 

@@ -1,7 +1,7 @@
 import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
-import { afterCursor, cursorTime, encodeCursor, toIso, toPage } from '../pagination.js';
 import type { Clock } from '../clock.js';
+import { afterCursor, cursorTime, encodeCursor, toIso, toPage } from '../pagination.js';
 import type { ListRunsInput, ListRunsOutput, StuckRunsInput, StuckRunsOutput, WorkflowRunDto } from './schemas.js';
 
 const RUNS_CURSOR = 'workflow-runs';

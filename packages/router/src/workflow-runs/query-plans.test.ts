@@ -118,7 +118,10 @@ const INDEXED_READS = new Set(['Index Scan', 'Index Only Scan', 'Bitmap Heap Sca
 function expectIndexed(name: string, plan: PlanNode, table: string): void {
   const nodes = nodesOf(plan);
   console.log(`${name}: ${describePlan(plan)}`);
-  expect(nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === table), `${name} scans ${table} sequentially`).toEqual([]);
+  expect(
+    nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === table),
+    `${name} scans ${table} sequentially`,
+  ).toEqual([]);
   const indexed = nodes.some((n) => n['Relation Name'] === table && INDEXED_READS.has(n['Node Type']));
   expect(indexed, `${name} reads ${table} by an index`).toBe(true);
 }

@@ -90,17 +90,27 @@ describe('concurrent writes to one run', () => {
       const stuck = await createStuckRun(testDb.db, project.id);
 
       const outcomes = await raceOnRow<{ status: string }>(stuck.id, () =>
-        order.map((write) => (write === 'retry' ? caller.workflowRuns.retry({ id: stuck.id, reason: 'race' }) : caller.workflowRuns.cancel({ id: stuck.id, reason: 'race' }))),
+        order.map((write) =>
+          write === 'retry' ? caller.workflowRuns.retry({ id: stuck.id, reason: 'race' }) : caller.workflowRuns.cancel({ id: stuck.id, reason: 'race' }),
+        ),
       );
       const byWrite = Object.fromEntries(order.map((write, i) => [write, outcomes[i]]));
-      const original = await testDb.db.selectFrom('workflow_runs').select(['status', 'lease_expires_at', 'error']).where('id', '=', stuck.id).executeTakeFirstOrThrow();
+      const original = await testDb.db
+        .selectFrom('workflow_runs')
+        .select(['status', 'lease_expires_at', 'error'])
+        .where('id', '=', stuck.id)
+        .executeTakeFirstOrThrow();
       const retries = await retriesOf(stuck.id);
       const audit = await auditActionsFor(stuck.id);
 
       if (byWrite.retry?.code === 'OK') {
         expect(byWrite.cancel).toMatchObject({ code: 'CONFLICT', details: { status: 'failed' } });
         expect(retries).toHaveLength(1);
-        expect(original).toMatchObject({ status: 'failed', lease_expires_at: null, error: { code: 'LEASE_EXPIRED', message: `superseded by retry ${retries[0]?.id}` } });
+        expect(original).toMatchObject({
+          status: 'failed',
+          lease_expires_at: null,
+          error: { code: 'LEASE_EXPIRED', message: `superseded by retry ${retries[0]?.id}` },
+        });
         expect(audit).toEqual([{ action: 'workflow_run.retry' }]);
       } else {
         expect(byWrite.cancel?.code).toBe('OK');

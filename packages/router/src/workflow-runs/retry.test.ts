@@ -33,7 +33,7 @@ describe('workflowRuns.retry', () => {
       status: 'failed',
       action_id: 'send_promo',
       idempotency_key: 'promo:2026-01-30',
-      params: { locale: 'de', segment: 'vip', big: 12345678901234567890 },
+      params: { locale: 'de', segment: 'vip', big: 2 ** 60 },
       max_attempts: 5,
       attempts: 5,
       started_at: new Date(NOW.getTime() - 10 * MINUTE),
@@ -52,7 +52,7 @@ describe('workflowRuns.retry', () => {
       idempotency_key: `promo:2026-01-30:retry:${original.id}`,
       attempts: 0,
       max_attempts: 5,
-      params: { locale: 'de', segment: 'vip', big: 12345678901234567890 },
+      params: { locale: 'de', segment: 'vip', big: 2 ** 60 },
       retry_of: original.id,
       started_at: null,
       completed_at: null,
@@ -170,7 +170,9 @@ describe('workflowRuns.retry', () => {
   it('loses the new run when its audit row cannot be written', async () => {
     const { db } = testDb;
     await sql`create function fail_audit() returns trigger language plpgsql as $$ begin raise exception 'audit store broken'; end $$`.execute(db);
-    await sql`create trigger fail_audit before insert on admin_audit_log for each row when (new.reason = 'break the audit') execute function fail_audit()`.execute(db);
+    await sql`create trigger fail_audit before insert on admin_audit_log for each row when (new.reason = 'break the audit') execute function fail_audit()`.execute(
+      db,
+    );
     const project = await createProject(db);
     const stuck = await createStuckRun(db, project.id, { lease_expires_at: new Date(NOW.getTime() - MINUTE) });
 

@@ -1,14 +1,6 @@
 import { readProcedure, router, trustedOutput, writeProcedure } from '../trpc.js';
 import { listRuns, listStuckRuns } from './queries.js';
-import {
-  ZCancelRunOutput,
-  ZListRunsInput,
-  ZListRunsOutput,
-  ZRetryRunOutput,
-  ZRunWriteInput,
-  ZStuckRunsInput,
-  ZStuckRunsOutput,
-} from './schemas.js';
+import { ZCancelRunOutput, ZListRunsInput, ZListRunsOutput, ZRetryRunOutput, ZRunWriteInput, ZStuckRunsInput, ZStuckRunsOutput } from './schemas.js';
 import { cancelRun, retryRun } from './writes.js';
 
 export const workflowRunsRouter = router({
@@ -19,7 +11,9 @@ export const workflowRunsRouter = router({
     .query(({ ctx, input }) => listRuns(ctx.db, input)),
 
   stuck: readProcedure
-    .meta({ rest: { method: 'GET', path: '/v1/admin/inhouse/workflow-runs/stuck', summary: 'List stuck runs (running with an expired lease), oldest lease first' } })
+    .meta({
+      rest: { method: 'GET', path: '/v1/admin/inhouse/workflow-runs/stuck', summary: 'List stuck runs (running with an expired lease), oldest lease first' },
+    })
     .input(ZStuckRunsInput)
     .output(trustedOutput(ZStuckRunsOutput))
     .query(({ ctx, input }) => listStuckRuns(ctx.db, input, ctx.clock)),

@@ -19,7 +19,13 @@ describe('workflowRuns.stuck', () => {
     const { db } = testDb;
     const project = await createProject(db, { name: 'My Store' });
     const other = await createProject(db);
-    const older = await createRun(db, project.id, { status: 'running', action_id: 'send_promo', requested_at: at(-120), lease_expires_at: at(-60), attempts: 2 });
+    const older = await createRun(db, project.id, {
+      status: 'running',
+      action_id: 'send_promo',
+      requested_at: at(-120),
+      lease_expires_at: at(-60),
+      attempts: 2,
+    });
     const newer = await createRun(db, other.id, { status: 'running', requested_at: at(-40), lease_expires_at: at(-1) });
     // Not stuck: a live lease, a lease that ends exactly now, no lease, or not running any more.
     await createRun(db, project.id, { status: 'running', lease_expires_at: at(5) });

@@ -17,7 +17,12 @@ describe('workflowSends.list', () => {
     const { db } = testDb;
     const project = await createProject(db, { name: 'My Store' });
     const run = await createRun(db, project.id, { action_id: 'recover_abandoned' });
-    const sent = await createSend(db, run, { recipient_email: 'user@example.com', status: 'sent', created_at: new Date(base - 10 * MINUTE), sent_at: new Date(base) });
+    const sent = await createSend(db, run, {
+      recipient_email: 'user@example.com',
+      status: 'sent',
+      created_at: new Date(base - 10 * MINUTE),
+      sent_at: new Date(base),
+    });
     const queued = await createSend(db, run, { status: 'queued', created_at: new Date(base + MINUTE), sent_at: null });
     const failed = await createSend(db, run, { status: 'failed', created_at: new Date(base - 5 * MINUTE), sent_at: null, error: 'Mailbox full' });
     const suppressed = await createSend(db, run, { status: 'suppressed', created_at: new Date(base - 20 * MINUTE), sent_at: null, error: 'cooldown' });
