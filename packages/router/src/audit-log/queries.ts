@@ -1,14 +1,11 @@
 import type { Database } from '@runhub/db';
-import { type Kysely, sql } from 'kysely';
-import { afterCursor, cursorTime, encodeCursor, toPage } from '../pagination.js';
-import type { ListAuditInput, ListAuditOutput } from './schemas.js';
-
-const AUDIT_CURSOR = 'audit-log';
+import type { Kysely } from 'kysely';
+import { AUDIT_LIST, type ListAuditInput, type ListAuditOutput } from './schemas.js';
 
 /** Audit entries, newest first, keyset-paged on `(created_at, id)`. */
 export async function listAuditEntries(db: Kysely<Database>, input: ListAuditInput): Promise<ListAuditOutput> {
   const rows = await auditPageQuery(db, input).execute();
-  const { page, nextCursor } = toPage(rows, input.limit, (row) => encodeCursor(AUDIT_CURSOR, [row.sort_key, row.id]));
+  const { page, nextCursor } = AUDIT_LIST.toPage(rows, input.limit);
   return {
     entries: page.map((row) => ({
       id: row.id,
@@ -29,26 +26,9 @@ export async function listAuditEntries(db: Kysely<Database>, input: ListAuditInp
 export function auditPageQuery(db: Kysely<Database>, input: ListAuditInput) {
   let query = db
     .selectFrom('admin_audit_log as a')
-    .select([
-      'a.id',
-      'a.admin_id',
-      'a.action',
-      'a.target_type',
-      'a.target_id',
-      'a.reason',
-      'a.details',
-      'a.request_id',
-      'a.created_at',
-      cursorTime(sql.ref('a.created_at')).as('sort_key'),
-    ]);
+    .select(['a.id', 'a.admin_id', 'a.action', 'a.target_type', 'a.target_id', 'a.reason', 'a.details', 'a.request_id', 'a.created_at']);
   if (input.adminId) query = query.where('a.admin_id', '=', input.adminId);
   if (input.action) query = query.where('a.action', '=', input.action);
   if (input.targetId) query = query.where('a.target_id', '=', input.targetId);
-  if (input.cursor) {
-    query = query.where(afterCursor(sql.ref('a.created_at'), sql.ref('a.id'), input.cursor, 'bigint'));
-  }
-  return query
-    .orderBy('a.created_at', 'desc')
-    .orderBy('a.id', 'desc')
-    .limit(input.limit + 1);
+  return AUDIT_LIST.paginate(query, input);
 }

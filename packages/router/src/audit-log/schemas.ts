@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { zIsoTimestamp, zLimit, zTimeCursor } from '../pagination.js';
+import { keysetList, zIsoTimestamp, zLimit } from '../pagination.js';
+
+/** Audit entries, newest first, then id. */
+export const AUDIT_LIST = keysetList({ name: 'audit-log', time: 'a.created_at', id: 'a.id', idType: 'bigint' });
 
 export const ZListAuditInput = z.object({
   adminId: z.string().min(1).max(256).optional(),
   action: z.string().min(1).max(200).optional(),
   targetId: z.string().min(1).max(200).optional(),
   limit: zLimit,
-  cursor: zTimeCursor('audit-log', z.int().positive()).optional(),
+  cursor: AUDIT_LIST.cursor.optional(),
 });
 
 export const ZAuditEntry = z.object({

@@ -3,10 +3,9 @@ import { TRPCError } from '@trpc/server';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
-import { afterCursor, cursorTime, encodeCursor, toPage } from '../pagination.js';
 import {
   type BusinessEventDto,
-  EVENTS_CURSOR,
+  EVENTS_LIST,
   type EventRef,
   type EventStatsInput,
   type EventStatsOutput,
@@ -80,23 +79,17 @@ function toEventDto(row: EventRow): BusinessEventDto {
  * the plan script explains exactly what the endpoint runs.
  */
 export function listEventsQuery(db: Kysely<Database>, input: ListEventsInput) {
-  let query = selectEvents(db).select(cursorTime(sql.ref('e.occurred_at')).as('sort_key'));
+  let query = selectEvents(db);
   if (input.projectId) query = query.where('e.project_id', '=', input.projectId);
   if (input.eventType) query = query.where('e.event_type', '=', input.eventType);
   if (input.startDate) query = query.where('e.occurred_at', '>=', utcMidnight(input.startDate));
   if (input.endDate) query = query.where('e.occurred_at', '<', utcMidnight(input.endDate, 1));
-  if (input.cursor) {
-    query = query.where(afterCursor(sql.ref('e.occurred_at'), sql.ref('e.id'), input.cursor, 'bigint'));
-  }
-  return query
-    .orderBy('e.occurred_at', 'desc')
-    .orderBy('e.id', 'desc')
-    .limit(input.limit + 1);
+  return EVENTS_LIST.paginate(query, input);
 }
 
 export async function listEvents(db: Kysely<Database>, input: ListEventsInput): Promise<ListEventsOutput> {
   const rows = await listEventsQuery(db, input).execute();
-  const { page, nextCursor } = toPage(rows, input.limit, (row) => encodeCursor(EVENTS_CURSOR, [row.sort_key, row.id]));
+  const { page, nextCursor } = EVENTS_LIST.toPage(rows, input.limit);
   return { events: page.map(toEventDto), nextCursor };
 }
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { zIsoTimestamp, zLimit, zTimeCursor } from '../pagination.js';
+import { keysetList, zIsoTimestamp, zLimit } from '../pagination.js';
 
-export const EVENTS_CURSOR = 'business-events';
+/** Events, newest `occurred_at` first, then id. */
+export const EVENTS_LIST = keysetList({ name: 'business-events', time: 'e.occurred_at', id: 'e.id', idType: 'bigint' });
 
 /**
  * A calendar day, `YYYY-MM-DD`, that exists (2026-02-30 does not). Years stop at 1000–9999 so
@@ -26,7 +27,7 @@ export const ZListEventsInput = z
     startDate: zDay.optional(),
     endDate: zDay.optional(),
     limit: zLimit,
-    cursor: zTimeCursor(EVENTS_CURSOR, z.int().positive()).optional(),
+    cursor: EVENTS_LIST.cursor.optional(),
   })
   .superRefine(checkRange);
 

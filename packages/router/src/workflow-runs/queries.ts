@@ -1,10 +1,8 @@
 import type { Database } from '@runhub/db';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import { afterCursor, cursorTime, encodeCursor, toIso, toPage } from '../pagination.js';
-import type { ListRunsInput, ListRunsOutput, StuckRunsInput, StuckRunsOutput, WorkflowRunDto } from './schemas.js';
-
-const RUNS_CURSOR = 'workflow-runs';
+import { toIso } from '../pagination.js';
+import { type ListRunsInput, type ListRunsOutput, RUNS_LIST, type StuckRunsInput, type StuckRunsOutput, type WorkflowRunDto } from './schemas.js';
 
 /** The run columns every run answer shows, joined with the project's name. Explicit: nothing else leaks. */
 function selectRuns(db: Kysely<Database>) {
@@ -62,23 +60,17 @@ export function toRunDto(row: RunRow): WorkflowRunDto {
  */
 export async function listRuns(db: Kysely<Database>, input: ListRunsInput): Promise<ListRunsOutput> {
   const rows = await runsPageQuery(db, input).execute();
-  const { page, nextCursor } = toPage(rows, input.limit, (row) => encodeCursor(RUNS_CURSOR, [row.sort_key, row.id]));
+  const { page, nextCursor } = RUNS_LIST.toPage(rows, input.limit);
   return { runs: page.map(toRunDto), nextCursor };
 }
 
 /** The page query of `listRuns`, unexecuted, so its plan can be checked. */
 export function runsPageQuery(db: Kysely<Database>, input: ListRunsInput) {
-  let query = selectRuns(db).select(cursorTime(sql.ref('r.requested_at')).as('sort_key'));
+  let query = selectRuns(db);
   if (input.projectId) query = query.where('r.project_id', '=', input.projectId);
   if (input.status) query = query.where('r.status', '=', input.status);
   if (input.actionId) query = query.where('r.action_id', '=', input.actionId);
-  if (input.cursor) {
-    query = query.where(afterCursor(sql.ref('r.requested_at'), sql.ref('r.id'), input.cursor, 'uuid'));
-  }
-  return query
-    .orderBy('r.requested_at', 'desc')
-    .orderBy('r.id', 'desc')
-    .limit(input.limit + 1);
+  return RUNS_LIST.paginate(query, input);
 }
 
 /**

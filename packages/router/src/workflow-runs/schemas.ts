@@ -1,9 +1,12 @@
 import { WORKFLOW_RUN_STATUSES } from '@runhub/db';
 import { z } from 'zod';
 import { zReason } from '../audit.js';
-import { zIsoTimestamp, zLimit, zTimeCursor } from '../pagination.js';
+import { keysetList, zIsoTimestamp, zLimit } from '../pagination.js';
 
 export const ZRunStatus = z.enum(WORKFLOW_RUN_STATUSES);
+
+/** Runs, newest `requested_at` first, then id. */
+export const RUNS_LIST = keysetList({ name: 'workflow-runs', time: 'r.requested_at', id: 'r.id', idType: 'uuid' });
 
 export const ZRunError = z.object({ code: z.string(), message: z.string() });
 
@@ -12,7 +15,7 @@ export const ZListRunsInput = z.object({
   status: ZRunStatus.optional(),
   actionId: z.string().min(1).max(200).optional(),
   limit: zLimit,
-  cursor: zTimeCursor('workflow-runs', z.guid()).optional(),
+  cursor: RUNS_LIST.cursor.optional(),
 });
 
 export const ZWorkflowRun = z.object({

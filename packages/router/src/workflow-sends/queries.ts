@@ -1,20 +1,12 @@
 import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
-import { afterCursor, cursorTime, encodeCursor, toIso, toPage } from '../pagination.js';
-import type { ListSendsInput, ListSendsOutput } from './schemas.js';
-
-const SENDS_CURSOR = 'workflow-sends';
-
-/**
- * The time a send is listed by: when it went out, or when it was queued if it never did. Written
- * exactly as in the `workflow_sends_*_recent` indexes, so the planner can use them.
- */
-const sendTime = sql<Date>`coalesce(s.sent_at, s.created_at)`;
+import { toIso } from '../pagination.js';
+import { type ListSendsInput, type ListSendsOutput, SENDS_LIST } from './schemas.js';
 
 /** Sends, newest first, keyset-paged on `(coalesce(sent_at, created_at), id)`. */
 export async function listSends(db: Kysely<Database>, input: ListSendsInput): Promise<ListSendsOutput> {
   const rows = await sendsPageQuery(db, input).execute();
-  const { page, nextCursor } = toPage(rows, input.limit, (row) => encodeCursor(SENDS_CURSOR, [row.sort_key, row.id]));
+  const { page, nextCursor } = SENDS_LIST.toPage(rows, input.limit);
   return {
     sends: page.map((row) => ({
       id: row.id,
@@ -48,16 +40,9 @@ export function sendsPageQuery(db: Kysely<Database>, input: ListSendsInput) {
       's.sent_at',
       's.error',
       's.created_at',
-      cursorTime(sendTime).as('sort_key'),
     ]);
   if (input.projectId) query = query.where('s.project_id', '=', input.projectId);
   // lower() in SQL: the same folding as the table's `recipient_email = lower(recipient_email)` check.
   if (input.email) query = query.where('s.recipient_email', '=', sql<string>`lower(${input.email})`);
-  if (input.cursor) {
-    query = query.where(afterCursor(sendTime, sql.ref('s.id'), input.cursor, 'uuid'));
-  }
-  return query
-    .orderBy(sendTime, 'desc')
-    .orderBy('s.id', 'desc')
-    .limit(input.limit + 1);
+  return SENDS_LIST.paginate(query, input);
 }

@@ -1,15 +1,22 @@
 import { WORKFLOW_SEND_STATUSES } from '@runhub/db';
+import { sql } from 'kysely';
 import { z } from 'zod';
-import { zIsoTimestamp, zLimit, zTimeCursor } from '../pagination.js';
+import { keysetList, zIsoTimestamp, zLimit } from '../pagination.js';
 
 export const ZSendStatus = z.enum(WORKFLOW_SEND_STATUSES);
+
+/**
+ * Sends, newest first by when they went out, or were queued if they never did, then id. The time
+ * is written exactly as in the `workflow_sends_*_recent` indexes, so the planner can use them.
+ */
+export const SENDS_LIST = keysetList({ name: 'workflow-sends', time: sql<Date>`coalesce(s.sent_at, s.created_at)`, id: 's.id', idType: 'uuid' });
 
 export const ZListSendsInput = z.object({
   projectId: z.guid().optional(),
   /** Exact recipient, any case: addresses are stored lower-case and the query lower-cases this. */
   email: z.string().trim().min(1).max(320).optional(),
   limit: zLimit,
-  cursor: zTimeCursor('workflow-sends', z.guid()).optional(),
+  cursor: SENDS_LIST.cursor.optional(),
 });
 
 export const ZWorkflowSend = z.object({
