@@ -1,6 +1,6 @@
 import { createProject, createRun } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, createHarness, type Harness, readEnvelope, SESSION_SECRET, sessionCookie, tokenHeaders } from './test/harness.js';
+import { ADMIN_TOKEN, createHarness, type Harness, harnessApp, readEnvelope, SESSION_SECRET, sessionCookie, tokenHeaders } from './test/harness.js';
 
 const RUNS = '/v1/admin/inhouse/workflow-runs';
 let h: Harness;
@@ -114,12 +114,8 @@ describe('authentication (SPEC §4)', () => {
   });
 
   it('accepts every secret of a comma-separated rotation list', async () => {
-    const { createApp } = await import('./app.js');
-    const { createLogger } = await import('./logger.js');
-    const rotated = createApp({
-      db: h.testDb.db,
+    const rotated = harnessApp(h, {
       auth: { adminTokens: ['old-token-0123456789abcdef', ADMIN_TOKEN], sessionSecrets: ['new-secret-0123456789abcdef-0123456789', SESSION_SECRET] },
-      logger: createLogger('silent'),
     });
     expect((await rotated.request(RUNS, { headers: { 'x-sheen-admin-token': 'old-token-0123456789abcdef' } })).status).toBe(200);
     expect((await rotated.request(RUNS, { headers: sessionCookie({}, 'new-secret-0123456789abcdef-0123456789') })).status).toBe(200);
@@ -171,12 +167,7 @@ describe('browser-facing headers', () => {
   });
 
   it('grants CORS only to the configured admin origin', async () => {
-    const { createApp } = await import('./app.js');
-    const { createLogger } = await import('./logger.js');
-    const app = createApp({
-      db: h.testDb.db,
-      auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [] },
-      logger: createLogger('silent'),
+    const app = harnessApp(h, {
       corsOrigins: ['https://admin.example'],
     });
     const allowed = await app.request(RUNS, { method: 'OPTIONS', headers: { origin: 'https://admin.example', 'access-control-request-method': 'GET' } });

@@ -1,6 +1,6 @@
 import { trpcServer } from '@hono/trpc-server';
 import type { Database } from '@runhub/db';
-import { type AuthConfig, appRouter, authenticate, type Clock, createContextInner, type RollupCoordinator } from '@runhub/router';
+import { type AuthConfig, appRouter, type Clock, type RollupAccess } from '@runhub/router';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -9,10 +9,12 @@ import { type Kysely, sql } from 'kysely';
 import type { AppEnv } from './env.js';
 import { failWith } from './envelope.js';
 import { errorFields, type Logger } from './logger.js';
-import { adminAuth } from './middleware/admin-auth.js';
+import { identify, requireCredentials } from './middleware/admin-auth.js';
 import { requestLog } from './middleware/request-log.js';
 import { mountApiDocs } from './openapi/mount.js';
+import { type ContextDependencies, requestContext } from './request-context.js';
 import { mountRestAdapter } from './rest/adapter.js';
+import { listRestProcedures } from './rest/routes.js';
 
 export const ADMIN_PREFIX = '/v1/admin/inhouse';
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -23,8 +25,8 @@ export interface AppOptions {
   logger: Logger;
   /** Time source for procedures; the database clock by default. */
   clock?: Clock;
-  /** The process's KPI rollup (settings and queue); a default one per database and clock otherwise. */
-  rollup?: RollupCoordinator;
+  /** The process's KPI rollup: its settings, and the queue a trigger wakes. */
+  rollup: RollupAccess;
   /** Bound on the readiness probe's query. */
   readinessTimeoutMs?: number;
   /** Browser origins allowed to call (the admin panel's); none by default, so CORS stays closed. */
@@ -35,12 +37,15 @@ export interface AppOptions {
  * The whole HTTP surface, with no listening socket: `app.request()` in tests, `serve()` in main.
  *
  * @example
- * const app = createApp({ db, auth: { adminTokens: ['…'], sessionSecrets: [] }, logger });
+ * const app = createApp({ db, rollup: createRollupCoordinator(db), auth: { adminTokens: ['…'], sessionSecrets: [] }, logger });
  * const res = await app.request('/v1/admin/inhouse/workflow-runs', { headers: { 'x-sheen-admin-token': '…' } });
  */
 export function createApp(options: AppOptions): Hono<AppEnv> {
   const { db, logger } = options;
   const app = new Hono<AppEnv>();
+  const context: ContextDependencies = { db, rollup: options.rollup, clock: options.clock };
+  // Walked once: the REST adapter and the OpenAPI document are both derived from this table.
+  const procedures = listRestProcedures(appRouter);
 
   app.use('*', requestLog(logger));
   app.use('*', secureHeaders());
@@ -71,36 +76,23 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       return failWith(c, 'SERVICE_UNAVAILABLE', 'The database is unavailable');
     }
   });
-  mountApiDocs(app, { router: appRouter, maxBodyBytes: MAX_BODY_BYTES });
+  mountApiDocs(app, { procedures, maxBodyBytes: MAX_BODY_BYTES });
 
+  app.use('/trpc/*', identify(options.auth));
   app.use(
     '/trpc/*',
     trpcServer({
       router: appRouter,
       endpoint: '/trpc',
-      createContext: (_opts, c) =>
-        createContextInner({
-          db,
-          actor: authenticate(c.req.raw.headers, options.auth),
-          requestId: (c.get('requestId') as string | undefined) ?? null,
-          ...(options.clock ? { clock: options.clock } : {}),
-          ...(options.rollup ? { rollup: options.rollup } : {}),
-        }),
+      createContext: (_opts, c) => requestContext(c, context),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('procedure failed', { procedure: path, ...errorFields(error) });
       },
     }),
   );
 
-  app.use(`${ADMIN_PREFIX}/*`, adminAuth(options.auth));
-  mountRestAdapter(app, {
-    router: appRouter,
-    db,
-    logger,
-    prefix: ADMIN_PREFIX,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.rollup ? { rollup: options.rollup } : {}),
-  });
+  app.use(`${ADMIN_PREFIX}/*`, identify(options.auth), requireCredentials());
+  mountRestAdapter(app, { procedures, context, logger, prefix: ADMIN_PREFIX });
 
   app.notFound((c) => failWith(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

@@ -38,8 +38,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  // Let background rollups that the triggers started finish before the database goes.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // The rollups the triggers started finish before the database goes.
+  await h.rollup.idle();
   await h.testDb.destroy();
 });
 

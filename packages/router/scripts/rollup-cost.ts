@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createDatabase, type Database, migrateToLatest } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import { databaseClock } from '../src/clock.js';
-import { runRollupNow } from '../src/kpi-health/rollup-runs.js';
+import { runRollupNow } from '../src/rollup/runs.js';
 
 const EVENTS = Number(process.env.ROLLUP_COST_EVENTS ?? 1_000_000);
 const NEW_EVENTS = Number(process.env.ROLLUP_COST_NEW_EVENTS ?? 1_000);

@@ -1,7 +1,7 @@
 import type { Database, JsonValue } from '@runhub/db';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import type { Actor } from './auth/actor.js';
+import type { WriteContext } from './context.js';
 
 /** Why an operator made a change, kept in the audit log: every write takes one (SPEC §3.2: 1–1000 characters after trimming). */
 export const zReason = z.string().trim().min(1, 'reason must not be empty').max(1000);
@@ -15,27 +15,55 @@ export interface AuditEntry {
   details?: Record<string, JsonValue>;
 }
 
+/** At least one entry: a change that records nothing is not a change (see `unchanged`). */
+export type AuditEntries = AuditEntry | readonly [AuditEntry, ...AuditEntry[]];
+
+/** What a write's change answers: its result, with the audit entries that record it or the fact that nothing changed. */
+export type Audited<T> = { result: T; audit: AuditEntries } | { result: T; audit: 'unchanged' };
+
+/** A change happened: `result` for the caller, `audit` for the log. */
+export function changed<T>(result: T, audit: AuditEntries): Audited<T> {
+  return { result, audit };
+}
+
+/** Nothing changed (a repeated cancel), so nothing is audited. */
+export function unchanged<T>(result: T): Audited<T> {
+  return { result, audit: 'unchanged' };
+}
+
 /**
- * Writes the audit row for a change. Pass the change's own transaction: the row and the
- * change then commit together or not at all.
+ * The only way a write reaches the database: opens the transaction, runs `change` in it, and
+ * writes the audit rows it answers in that same transaction, so a change and its audit rows
+ * commit together or not at all. A change cannot finish without saying what it audits: its
+ * return type asks for the entries, or for `unchanged`.
+ *
+ * @example
+ * return auditedWrite(ctx, async (trx) => {
+ *   await trx.updateTable('workflow_runs').set({ status: 'cancelled' }).where('id', '=', id).execute();
+ *   return changed({ status: 'cancelled' }, { action: 'workflow_run.cancel', targetType: 'workflow_run', targetId: id, reason });
+ * });
  */
-export async function recordAudit(
-  trx: Transaction<Database> | Kysely<Database>,
-  who: { actor: Actor; requestId: string | null },
-  entry: AuditEntry,
-): Promise<number> {
-  const row = await trx
+export async function auditedWrite<T>(ctx: WriteContext, change: (trx: Transaction<Database>) => Promise<Audited<T>>): Promise<T> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const { result, audit } = await change(trx);
+    if (audit !== 'unchanged') await insertAuditRows(trx, ctx, Array.isArray(audit) ? audit : [audit as AuditEntry]);
+    return result;
+  });
+}
+
+async function insertAuditRows(trx: Transaction<Database>, ctx: WriteContext, entries: readonly AuditEntry[]): Promise<void> {
+  await trx
     .insertInto('admin_audit_log')
-    .values({
-      admin_id: who.actor.adminId,
-      action: entry.action,
-      target_type: entry.targetType,
-      target_id: entry.targetId,
-      reason: entry.reason,
-      details: JSON.stringify(entry.details ?? {}),
-      request_id: who.requestId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .values(
+      entries.map((entry) => ({
+        admin_id: ctx.actor.adminId,
+        action: entry.action,
+        target_type: entry.targetType,
+        target_id: entry.targetId,
+        reason: entry.reason,
+        details: JSON.stringify(entry.details ?? {}),
+        request_id: ctx.requestId,
+      })),
+    )
+    .execute();
 }

@@ -2,7 +2,25 @@ import type { Database } from '@runhub/db';
 import type { Kysely } from 'kysely';
 import type { Actor } from './auth/actor.js';
 import { type Clock, databaseClock } from './clock.js';
-import { defaultRollupCoordinator, type RollupCoordinator } from './kpi-health/rollup-coordinator.js';
+
+/** The KPI rollup's settings that requests read: the schedule and when a project turns stale. */
+export interface RollupSettings {
+  /** `ROLLUP_INTERVAL_MINUTES`. */
+  intervalMinutes: number;
+  /** `KPI_STALE_AFTER_MINUTES`. */
+  staleAfterMinutes: number;
+}
+
+/**
+ * What a request may ask of the KPI rollup: its settings, and a wake-up after a trigger committed
+ * its queued run. The rollup itself (engine, queue, lock) is created once by the server and
+ * passed in; a request never runs it.
+ */
+export interface RollupAccess {
+  readonly settings: RollupSettings;
+  /** Starts executing queued runs in the background, behind any running one. Never throws. */
+  wake(): void;
+}
 
 export type Context = {
   db: Kysely<Database>;
@@ -11,33 +29,31 @@ export type Context = {
   /** Carried into logs and audit rows. */
   requestId: string | null;
   clock: Clock;
-  /** The KPI rollup of this process: its settings, and the queue a trigger wakes. */
-  rollup: RollupCoordinator;
+  rollup: RollupAccess;
 };
 
 export interface ContextOptions {
   db: Kysely<Database>;
   actor: Actor | null;
+  rollup: RollupAccess;
   requestId?: string | null;
+  /** Default: the database's clock. */
   clock?: Clock;
-  /** Default: one coordinator per database and clock, with the default settings (tests, scripts). */
-  rollup?: RollupCoordinator;
 }
 
 /**
- * The context without any HTTP: the server's adapters build it from a request, tests build it directly.
+ * The context without any HTTP: the server builds it from a request, tests build it directly.
  *
  * @example
- * const caller = createCaller(createContextInner({ db, actor: { adminId: 'ops-1', permissions: ['inhouse.read'], via: 'session' } }));
+ * const caller = createCaller(createContextInner({ db, rollup, actor: { adminId: 'ops-1', permissions: ['inhouse.read'], via: 'session' } }));
  */
 export function createContextInner(options: ContextOptions): Context {
-  const clock = options.clock ?? databaseClock;
   return {
     db: options.db,
     actor: options.actor,
     requestId: options.requestId ?? null,
-    clock,
-    rollup: options.rollup ?? defaultRollupCoordinator(options.db, clock),
+    clock: options.clock ?? databaseClock,
+    rollup: options.rollup,
   };
 }
 

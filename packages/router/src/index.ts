@@ -1,4 +1,4 @@
-export { type AuditEntry, recordAudit } from './audit.js';
+export { type AuditEntries, type AuditEntry, type Audited, auditedWrite, changed, unchanged } from './audit.js';
 export { type Actor, hasPermission, PERMISSIONS, type Permission } from './auth/actor.js';
 export {
   ADMIN_TOKEN_HEADER,
@@ -10,15 +10,15 @@ export {
 } from './auth/authenticate.js';
 export { type SessionClaims, signSessionJwt, verifySessionJwt } from './auth/session-jwt.js';
 export { type Clock, databaseClock, type FixedClock, fixedClock } from './clock.js';
-export { type Context, type ContextOptions, createContextInner } from './context.js';
+export { type Context, type ContextOptions, createContextInner, type RollupAccess, type RollupSettings } from './context.js';
 export { AppError, classifyDatabaseError, describeError, ERROR_CODES, type ErrorBody, type ErrorCode, type ErrorIssue, issuesFromZod } from './errors.js';
 export { type RollupHistoryOptions, seedRollupHistory } from './kpi-health/demo-history.js';
+export { listProcedures, type ProcedureEntry } from './procedures.js';
 export {
   createRollupCoordinator,
   type RollupCoordinator,
   type RollupCoordinatorOptions,
-  type RollupSettings,
-} from './kpi-health/rollup-coordinator.js';
-export { type RollupNowOptions, type RunOutcome, runRollupNow } from './kpi-health/rollup-runs.js';
+} from './rollup/coordinator.js';
+export { type RollupNowOptions, type RunOutcome, runRollupNow } from './rollup/runs.js';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root.js';
-export { outputSchemaOf, type ProcedureMeta, type RestRoute, type TrustedOutput, trustedOutput } from './trpc.js';
+export { type ProcedureMeta, type RestRoute, type TrustedOutput, trustedOutput } from './trpc.js';

@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Permission } from './auth/actor.js';
 import { hasPermission } from './auth/actor.js';
 import type { Context } from './context.js';
@@ -70,7 +70,7 @@ const baseProcedure = t.procedure.use(mapDatabaseErrors);
 
 /** For reads: needs `inhouse.read`. */
 export const readProcedure = baseProcedure.use(requirePermission('inhouse.read'));
-/** For writes: needs `inhouse.write`; every write records an audit row in its own transaction. */
+/** For writes: needs `inhouse.write`; a write changes the database only through `auditedWrite`, which records its audit rows in the change's transaction. */
 export const writeProcedure = baseProcedure.use(requirePermission('inhouse.write'));
 
 /** An output parser that documents its schema but trusts the value: see `trustedOutput`. */
@@ -90,11 +90,4 @@ export interface TrustedOutput<T extends z.ZodType> {
  */
 export function trustedOutput<T extends z.ZodType>(schema: T): TrustedOutput<T> {
   return { parse: (value) => value as z.output<T>, schema };
-}
-
-/** The zod schema behind a procedure's output parser, whether checked or trusted. */
-export function outputSchemaOf(parser: unknown): z.ZodType | undefined {
-  if (parser instanceof z.ZodType) return parser;
-  const schema = (parser as Partial<TrustedOutput<z.ZodType>> | undefined)?.schema;
-  return schema instanceof z.ZodType ? schema : undefined;
 }

@@ -1,7 +1,6 @@
-import type { AnyRouter } from '@trpc/server';
 import type { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
-import { listRestProcedures } from '../rest/routes.js';
+import type { RestProcedure } from '../rest/routes.js';
 import { createDocsPage, DOCS_CONTENT_SECURITY_POLICY } from './docs-page.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './document.js';
 
@@ -14,10 +13,10 @@ export const DOCS_PATH = '/docs';
  * enveloped: they describe the API and hold no data.
  *
  * @example
- * mountApiDocs(app, { router: appRouter, maxBodyBytes: 64 * 1024 });
+ * mountApiDocs(app, { procedures: listRestProcedures(appRouter), maxBodyBytes: 64 * 1024 });
  */
-export function mountApiDocs(app: Hono<AppEnv>, options: { router: AnyRouter; maxBodyBytes: number }): OpenApiDocument {
-  const document = buildOpenApiDocument(listRestProcedures(options.router), { maxBodyBytes: options.maxBodyBytes });
+export function mountApiDocs(app: Hono<AppEnv>, options: { procedures: readonly RestProcedure[]; maxBodyBytes: number }): OpenApiDocument {
+  const document = buildOpenApiDocument(options.procedures, { maxBodyBytes: options.maxBodyBytes });
   const body = JSON.stringify(document);
   const page = createDocsPage(OPENAPI_PATH, `${DOCS_PATH}/assets`);
 

@@ -1,24 +1,19 @@
-import type { Database } from '@runhub/db';
-import { type Clock, createContextInner, describeError, type RollupCoordinator, type Context as TrpcContext } from '@runhub/router';
-import { type AnyRouter, getTRPCErrorFromUnknown } from '@trpc/server';
+import { describeError } from '@runhub/router';
+import { getTRPCErrorFromUnknown } from '@trpc/server';
 import type { Context, Hono } from 'hono';
-import type { Kysely } from 'kysely';
 import type { AppEnv } from '../env.js';
 import { fail, failWith, ok } from '../envelope.js';
 import { errorFields, type Logger } from '../logger.js';
-import { listRestProcedures, type RestProcedure } from './routes.js';
+import { type ContextDependencies, requestContext } from '../request-context.js';
+import type { RestProcedure } from './routes.js';
 
 export interface RestAdapterOptions {
-  router: AnyRouter;
-  db: Kysely<Database>;
-  clock?: Clock;
-  rollup?: RollupCoordinator;
+  procedures: readonly RestProcedure[];
+  context: ContextDependencies;
   logger: Logger;
   /** The admin prefix under which unknown paths answer 404 in the envelope. */
   prefix: string;
 }
-
-type Call = (input: unknown) => Promise<unknown>;
 
 /**
  * Serves every procedure that declares `meta.rest` at its REST path, in SPEC's envelope. The input
@@ -26,25 +21,14 @@ type Call = (input: unknown) => Promise<unknown>;
  * procedure itself validates it, so REST and `/trpc` share one contract. Known paths with another
  * method answer 405, unknown paths under the prefix 404.
  */
-export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions): RestProcedure[] {
-  const procedures = listRestProcedures(options.router);
-  const createCaller = options.router.createCaller as (ctx: TrpcContext) => Record<string, unknown>;
-
+export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions): void {
+  const { procedures } = options;
   for (const procedure of procedures) {
-    const segments = procedure.procedurePath.split('.');
     app.on(procedure.route.method, procedure.route.path, async (c) => {
       const input = await readInput(c, procedure);
       if (input instanceof Response) return input;
-      const ctx = createContextInner({
-        db: options.db,
-        actor: c.get('actor'),
-        requestId: c.get('requestId'),
-        ...(options.clock ? { clock: options.clock } : {}),
-        ...(options.rollup ? { rollup: options.rollup } : {}),
-      });
-      const call = segments.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx)) as Call;
       try {
-        return ok(c, await call(input));
+        return ok(c, await procedure.call(requestContext(c, options.context), input));
       } catch (thrown) {
         const error = getTRPCErrorFromUnknown(thrown);
         const { status, body } = describeError(error);
@@ -64,7 +48,6 @@ export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions)
     });
   }
   app.all(`${options.prefix}/*`, (c) => failWith(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`));
-  return procedures;
 }
 
 /** The procedure's raw input, or the 400 response for a body that is not a JSON object. */

@@ -1,4 +1,4 @@
-import { outputSchemaOf, type ProcedureMeta, type RestRoute } from '@runhub/router';
+import { listProcedures, type ProcedureEntry, type RestRoute } from '@runhub/router';
 import type { AnyRouter } from '@trpc/server';
 import { z } from 'zod';
 
@@ -13,28 +13,22 @@ export interface RestProcedure {
   output: z.ZodType | undefined;
   /** Input fields that are numbers: query-string values for them are read as numbers. */
   numericFields: ReadonlySet<string>;
+  call: ProcedureEntry['call'];
 }
 
-interface ProcedureInternals {
-  _def: { meta?: ProcedureMeta; inputs: unknown[]; output?: unknown };
-}
-
-/** Walks a router and lists the procedures that declare a REST route, static paths before parameterised ones. */
+/** The procedures that declare a REST route, static paths before parameterised ones. */
 export function listRestProcedures(router: AnyRouter): RestProcedure[] {
-  const procedures = router._def.procedures as Record<string, ProcedureInternals>;
   const routes: RestProcedure[] = [];
-  for (const [procedurePath, procedure] of Object.entries(procedures)) {
-    const route = procedure._def.meta?.rest;
+  for (const procedure of listProcedures(router)) {
+    const route = procedure.meta?.rest;
     if (!route) continue;
-    const input = procedure._def.inputs.at(-1);
-    const output = procedure._def.output;
-    const inputSchema = input instanceof z.ZodType ? input : undefined;
     routes.push({
-      procedurePath,
+      procedurePath: procedure.path,
       route,
-      input: inputSchema,
-      output: outputSchemaOf(output),
-      numericFields: inputSchema ? numericFieldsOf(inputSchema) : new Set(),
+      input: procedure.input,
+      output: procedure.output,
+      numericFields: procedure.input ? numericFieldsOf(procedure.input) : new Set(),
+      call: procedure.call,
     });
   }
   // Hono tries handlers in the order they were added: `/business-events/stats` must win over `/business-events/:id`.

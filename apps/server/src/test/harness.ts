@@ -1,8 +1,8 @@
-import { signSessionJwt } from '@runhub/router';
+import { createRollupCoordinator, type RollupCoordinator, signSessionJwt } from '@runhub/router';
 import { createTestDatabase, type TestDatabase } from '@runhub/router/testing';
 import type { Hono } from 'hono';
 import { expect } from 'vitest';
-import { createApp } from '../app.js';
+import { type AppOptions, createApp } from '../app.js';
 import type { AppEnv } from '../env.js';
 import { createLogger } from '../logger.js';
 
@@ -12,6 +12,8 @@ export const SESSION_SECRET = 'test-session-secret-0123456789abcdef-0123456789';
 export interface Harness {
   testDb: TestDatabase;
   app: Hono<AppEnv>;
+  /** The app's rollup: `await h.rollup.idle()` waits for the work a trigger started. */
+  rollup: RollupCoordinator;
   /** Every log line the app wrote, for asserting what never reaches a log. */
   logs: string[];
 }
@@ -21,8 +23,14 @@ export async function createHarness(): Promise<Harness> {
   const testDb = await createTestDatabase();
   const logs: string[] = [];
   const logger = createLogger('debug', (line) => logs.push(line));
-  const app = createApp({ db: testDb.db, auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [SESSION_SECRET] }, logger });
-  return { testDb, app, logs };
+  const rollup = createRollupCoordinator(testDb.db);
+  const app = createApp({ db: testDb.db, rollup, auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [SESSION_SECRET] }, logger });
+  return { testDb, app, rollup, logs };
+}
+
+/** Another app on the harness's database and rollup, silent unless told otherwise: for a test of one setting. */
+export function harnessApp(h: Harness, options: Partial<AppOptions>): Hono<AppEnv> {
+  return createApp({ db: h.testDb.db, rollup: h.rollup, auth: { adminTokens: [ADMIN_TOKEN], sessionSecrets: [] }, logger: createLogger('silent'), ...options });
 }
 
 export const tokenHeaders = (extra: Record<string, string> = {}) => ({ 'x-sheen-admin-token': ADMIN_TOKEN, ...extra });

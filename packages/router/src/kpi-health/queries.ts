@@ -1,8 +1,8 @@
 import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock.js';
+import type { RollupSettings } from '../context.js';
 import { toIso } from '../pagination.js';
-import type { RollupSettings } from './rollup-coordinator.js';
 import type { KpiHealthProjects, KpiHealthSummary, ProjectHealthStatus, RollupJob } from './schemas.js';
 
 const RECENT_ERRORS = 20;

@@ -2,6 +2,8 @@ import type { Database, NewProject } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FixedClock, fixedClock } from '../clock.js';
+import { createRollupCoordinator, type RollupCoordinator } from '../rollup/coordinator.js';
+import { withRollupLock } from '../rollup/lock.js';
 import {
   codeOf,
   createProject as createAnyProject,
@@ -11,8 +13,6 @@ import {
   type TestDatabase,
   testActor,
 } from '../testing/index.js';
-import { createRollupCoordinator, type RollupCoordinator } from './rollup-coordinator.js';
-import { withRollupLock } from './rollup-lock.js';
 
 let testDb: TestDatabase;
 let clock: FixedClock;

@@ -33,8 +33,7 @@ export const kpiHealthRouter = router({
     .output(ZTriggerRollupOutput)
     .mutation(async ({ ctx, input }) => {
       const answer = await queueRollup(ctx, input);
-      // Not awaited: the answer is immediate; drain() never rejects, failures land in kpi_rollup_errors.
-      void ctx.rollup.drain();
+      ctx.rollup.wake();
       return answer;
     }),
 });

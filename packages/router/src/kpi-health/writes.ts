@@ -1,16 +1,17 @@
 import { TRPCError } from '@trpc/server';
-import { recordAudit } from '../audit.js';
+import { auditedWrite, changed } from '../audit.js';
 import type { WriteContext } from '../context.js';
+import { queueRun } from '../rollup/runs.js';
 import { averageRunDurationMs } from './queries.js';
 import type { TriggerRollupInput, TriggerRollupOutput } from './schemas.js';
 
 /**
  * Queues a manual rollup (SPEC §3.2): the queued run and its audit row commit together. The caller
- * then wakes the coordinator, which executes it in the background behind any running rollup.
+ * then wakes the rollup, which executes it in the background behind any running one.
  */
 export async function queueRollup(ctx: WriteContext, input: TriggerRollupInput): Promise<TriggerRollupOutput> {
   const projectId = input.projectId ?? null;
-  const projectsAffected = await ctx.db.transaction().execute(async (trx) => {
+  const projectsAffected = await auditedWrite(ctx, async (trx) => {
     let affected: number;
     if (projectId) {
       // Key-share lock: the project cannot be deleted between this check and the run that names it.
@@ -24,27 +25,14 @@ export async function queueRollup(ctx: WriteContext, input: TriggerRollupInput):
         .executeTakeFirstOrThrow();
       affected = all.n;
     }
-    const run = await trx
-      .insertInto('kpi_rollup_runs')
-      .values({
-        trigger: 'manual',
-        admin_id: ctx.actor.adminId,
-        reason: input.reason,
-        project_id: projectId,
-        status: 'queued',
-        queued_at: ctx.clock.now(),
-        projects_affected: affected,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx, {
+    const rollupRunId = await queueRun(trx, ctx.clock, { projectId, adminId: ctx.actor.adminId, reason: input.reason, projectsAffected: affected });
+    return changed(affected, {
       action: 'kpi.trigger_rollup',
       targetType: projectId ? 'project' : 'all_projects',
       targetId: projectId,
       reason: input.reason,
-      details: { rollupRunId: run.id, projectsAffected: affected },
+      details: { rollupRunId, projectsAffected: affected },
     });
-    return affected;
   });
   return { triggered: true, projectsAffected, estimatedDurationMs: await averageRunDurationMs(ctx.db) };
 }

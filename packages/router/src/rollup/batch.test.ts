@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
 import { createProject as createAnyProject, createEvent, createTestDatabase, type TestDatabase } from '../testing/index.js';
-import { runRollupNow } from './rollup-runs.js';
+import { runRollupNow } from './runs.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

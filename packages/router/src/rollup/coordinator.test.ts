@@ -3,9 +3,9 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseClock, fixedClock } from '../clock.js';
 import { createProject, createTestDatabase, type TestDatabase } from '../testing/index.js';
-import { createRollupCoordinator } from './rollup-coordinator.js';
-import { withRollupLock } from './rollup-lock.js';
-import { executeRun } from './rollup-runs.js';
+import { createRollupCoordinator } from './coordinator.js';
+import { withRollupLock } from './lock.js';
+import { executeRun } from './runs.js';
 
 let testDb: TestDatabase;
 const MINUTE = 60_000;

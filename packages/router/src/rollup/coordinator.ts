@@ -1,8 +1,9 @@
 import type { Database } from '@runhub/db';
 import type { Kysely } from 'kysely';
 import { type Clock, databaseClock } from '../clock.js';
-import type { RollupEngineOptions } from './rollup-engine.js';
-import { withRollupLock } from './rollup-lock.js';
+import type { RollupAccess, RollupSettings } from '../context.js';
+import type { RollupEngineOptions } from './engine.js';
+import { withRollupLock } from './lock.js';
 import {
   claimNextQueuedRun,
   executeRun,
@@ -12,17 +13,10 @@ import {
   recordRollupError,
   type StartedRun,
   startScheduledRunIfDue,
-} from './rollup-runs.js';
+} from './runs.js';
 
 /** Outage failures kept for the record; beyond these, one more adds nothing an operator needs. */
 const MAX_UNRECORDED = 20;
-
-export interface RollupSettings {
-  /** `ROLLUP_INTERVAL_MINUTES`. */
-  intervalMinutes: number;
-  /** `KPI_STALE_AFTER_MINUTES`. */
-  staleAfterMinutes: number;
-}
 
 export interface RollupCoordinatorOptions {
   intervalMinutes?: number;
@@ -44,17 +38,16 @@ export interface RollupCoordinatorOptions {
  * One process's side of the KPI rollup. Runs are queued as rows in `kpi_rollup_runs`, so all
  * instances share one queue; whoever holds the rollup lock executes them, one after another.
  */
-export interface RollupCoordinator {
-  readonly settings: RollupSettings;
+export interface RollupCoordinator extends RollupAccess {
   readonly clock: Clock;
-  /** Executes the queued runs in the background, behind any running one. Never rejects. */
+  /** Executes the queued runs, behind any running one; resolves when none is left. Never rejects. */
   drain(): Promise<void>;
   /**
    * The scheduler's beat: the queued runs, then the scheduled run if it is due. Answers how many
    * milliseconds until the next one is due.
    */
   tick(): Promise<number>;
-  /** Resolves once this coordinator has no work in flight. */
+  /** Resolves once this coordinator has no work in flight: what a test awaits after a trigger. */
   idle(): Promise<void>;
   /** Takes no more work, ends a current run after its current project, and waits for that. */
   stop(): Promise<void>;
@@ -160,6 +153,10 @@ export function createRollupCoordinator(db: Kysely<Database>, options: RollupCoo
     settings,
     clock,
     drain: () => request('drain'),
+    wake() {
+      // Not awaited by the caller: drain() never rejects, and failures land in kpi_rollup_errors.
+      void request('drain');
+    },
     async tick() {
       await request('schedule');
       return msUntilScheduledRun(db, clock, intervalMinutes);
@@ -178,24 +175,4 @@ export function createRollupCoordinator(db: Kysely<Database>, options: RollupCoo
 async function hasQueuedRuns(db: Kysely<Database>): Promise<boolean> {
   const row = await db.selectFrom('kpi_rollup_runs').select('id').where('status', '=', 'queued').limit(1).executeTakeFirst();
   return row !== undefined;
-}
-
-const defaults = new WeakMap<Kysely<Database>, WeakMap<Clock, RollupCoordinator>>();
-
-/**
- * The coordinator a context gets when none is given (tests, scripts): one per database and clock,
- * with the default settings, so single flight holds across the requests that share them.
- */
-export function defaultRollupCoordinator(db: Kysely<Database>, clock: Clock): RollupCoordinator {
-  let byClock = defaults.get(db);
-  if (!byClock) {
-    byClock = new WeakMap();
-    defaults.set(db, byClock);
-  }
-  let coordinator = byClock.get(clock);
-  if (!coordinator) {
-    coordinator = createRollupCoordinator(db, { clock });
-    byClock.set(clock, coordinator);
-  }
-  return coordinator;
 }

@@ -1,9 +1,9 @@
 import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock.js';
-import { advanceState, type RollupProject, recomputeAllDays, recomputeTouchedDays, type WatermarkedProject } from './rollup-sql.js';
+import { advanceState, type RollupProject, recomputeAllDays, recomputeTouchedDays, type WatermarkedProject } from './statements.js';
 
-export type { RollupProject } from './rollup-sql.js';
+export type { RollupProject } from './statements.js';
 
 /** SPEC §3.3: how far behind its watermark each project's scan starts again. */
 export const DEFAULT_OVERLAP_MS = 5 * 60_000;

@@ -1,8 +1,8 @@
 import type { Database, KpiRollupTrigger } from '@runhub/db';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
-import { DEFAULT_ROLLUP_BATCH_SIZE, type RollupEngineOptions, type RollupProject, rollupProjects } from './rollup-engine.js';
-import { withRollupLock } from './rollup-lock.js';
+import { DEFAULT_ROLLUP_BATCH_SIZE, type RollupEngineOptions, type RollupProject, rollupProjects } from './engine.js';
+import { withRollupLock } from './lock.js';
 
 /** A run that holds the rollup lock and has its `started_at`. */
 export interface StartedRun {
@@ -116,6 +116,34 @@ export async function recordRollupError(
 
 function messageOf(thrown: unknown): string {
   return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
+export interface QueuedRun {
+  projectId: string | null;
+  adminId: string;
+  reason: string;
+  projectsAffected: number;
+}
+
+/**
+ * Queues a manual run, in the caller's transaction (the trigger's, with its audit row): whoever
+ * holds the rollup lock next executes it. Answers its id.
+ */
+export async function queueRun(trx: Transaction<Database>, clock: Clock, run: QueuedRun): Promise<number> {
+  const row = await trx
+    .insertInto('kpi_rollup_runs')
+    .values({
+      trigger: 'manual',
+      admin_id: run.adminId,
+      reason: run.reason,
+      project_id: run.projectId,
+      status: 'queued',
+      queued_at: clock.now(),
+      projects_affected: run.projectsAffected,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** The oldest queued run, now started. Call only while holding the rollup lock. */

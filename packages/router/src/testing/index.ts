@@ -3,8 +3,9 @@ import { createDatabase, type Database, migrateToLatest } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import type { Actor, Permission } from '../auth/actor.js';
 import type { Clock } from '../clock.js';
+import type { RollupAccess } from '../context.js';
 import { createContextInner } from '../context.js';
-import type { RollupCoordinator } from '../kpi-health/rollup-coordinator.js';
+import { createRollupCoordinator } from '../rollup/coordinator.js';
 import { createCaller } from '../root.js';
 
 export { createEvent, createProject, createRun, createSend, createStuckRun } from './factories.js';
@@ -60,7 +61,8 @@ export interface TestCallerOptions {
   adminId?: string;
   clock?: Clock;
   requestId?: string;
-  rollup?: RollupCoordinator;
+  /** The rollup triggers wake; by default one of its own per caller, on `db` and `clock`. Pass one to await its work (`idle()`). */
+  rollup?: RollupAccess;
 }
 
 /**
@@ -78,8 +80,8 @@ export function createTestCaller(db: Kysely<Database>, options: TestCallerOption
       db,
       actor,
       requestId: options.requestId ?? 'test-request',
+      rollup: options.rollup ?? createRollupCoordinator(db, options.clock ? { clock: options.clock } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.rollup ? { rollup: options.rollup } : {}),
     }),
   );
 }

@@ -1,6 +1,6 @@
 import type { Database } from '@runhub/db';
 import { sql, type Transaction } from 'kysely';
-import { recordAudit } from '../audit.js';
+import { auditedWrite, changed, unchanged } from '../audit.js';
 import type { Clock } from '../clock.js';
 import type { WriteContext } from '../context.js';
 import { AppError } from '../errors.js';
@@ -16,7 +16,7 @@ import type { CancelRunOutput, RetryRunOutput, RunWriteInput } from './schemas.j
  * that would make a second retry does nothing and answers the same 409.
  */
 export async function retryRun(ctx: WriteContext, input: RunWriteInput): Promise<RetryRunOutput> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return auditedWrite(ctx, async (trx) => {
     const run = await lockRun(trx, input.id, ctx.clock);
     const existing = await findRetry(trx, run.id);
     if (existing) throw alreadyRetried(run.id, existing.id);
@@ -66,14 +66,16 @@ export async function retryRun(ctx: WriteContext, input: RunWriteInput): Promise
         .where('id', '=', run.id)
         .execute();
     }
-    await recordAudit(trx, ctx, {
-      action: 'workflow_run.retry',
-      targetType: 'workflow_run',
-      targetId: run.id,
-      reason: input.reason,
-      details: { newRunId: created.id, previousStatus: run.status, wasStuck: run.stuck },
-    });
-    return { newRunId: created.id, status: 'queued' };
+    return changed<RetryRunOutput>(
+      { newRunId: created.id, status: 'queued' },
+      {
+        action: 'workflow_run.retry',
+        targetType: 'workflow_run',
+        targetId: run.id,
+        reason: input.reason,
+        details: { newRunId: created.id, previousStatus: run.status, wasStuck: run.stuck },
+      },
+    );
   });
 }
 
@@ -83,9 +85,9 @@ export async function retryRun(ctx: WriteContext, input: RunWriteInput): Promise
  * second sees the other's outcome and answers 409.
  */
 export async function cancelRun(ctx: WriteContext, input: RunWriteInput): Promise<CancelRunOutput> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return auditedWrite(ctx, async (trx) => {
     const run = await lockRun(trx, input.id, ctx.clock);
-    if (run.status === 'cancelled') return { status: 'cancelled' };
+    if (run.status === 'cancelled') return unchanged<CancelRunOutput>({ status: 'cancelled' });
     if (run.status !== 'queued' && run.status !== 'running') {
       throw new AppError({
         code: 'CONFLICT',
@@ -103,14 +105,10 @@ export async function cancelRun(ctx: WriteContext, input: RunWriteInput): Promis
       })
       .where('id', '=', run.id)
       .execute();
-    await recordAudit(trx, ctx, {
-      action: 'workflow_run.cancel',
-      targetType: 'workflow_run',
-      targetId: run.id,
-      reason: input.reason,
-      details: { previousStatus: run.status },
-    });
-    return { status: 'cancelled' };
+    return changed<CancelRunOutput>(
+      { status: 'cancelled' },
+      { action: 'workflow_run.cancel', targetType: 'workflow_run', targetId: run.id, reason: input.reason, details: { previousStatus: run.status } },
+    );
   });
 }
 
