@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
-import { createDatabase, describeDatabase, migrateToLatest, seedDemoData } from '@runhub/db';
-import { createRollupCoordinator, seedRollupHistory } from '@runhub/router';
+import { createDatabase, describeDatabase, migrateToLatest } from '@runhub/db';
+import { seedDemo } from '@runhub/demo';
+import { createRollupCoordinator } from '@runhub/router';
 import { sql } from 'kysely';
 import { loadOrCreateLocalAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
@@ -43,9 +44,7 @@ async function main(): Promise<void> {
     const { n } = await db.selectFrom('projects').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     if (n === 0) {
       logger.info('empty embedded database: loading demo data');
-      const now = new Date();
-      const summary = await seedDemoData(db, { now });
-      await seedRollupHistory(db, { now, intervalMinutes: config.rollupIntervalMinutes });
+      const summary = await seedDemo(db, { intervalMinutes: config.rollupIntervalMinutes });
       logger.info('demo data loaded', { ...summary });
     }
   }

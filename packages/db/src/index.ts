@@ -3,4 +3,3 @@ export { databaseConfigFromEnv, describeDatabase } from './env.js';
 export { migrateToLatest } from './migrate.js';
 export { migrations } from './migrations/index.js';
 export * from './schema.js';
-export { type SeedOptions, type SeedSummary, seedDemoData } from './seed/demo-data.js';

@@ -12,7 +12,6 @@ export { type SessionClaims, signSessionJwt, verifySessionJwt } from './auth/ses
 export { type Clock, databaseClock, type FixedClock, fixedClock } from './clock.js';
 export { type Context, type ContextOptions, createContextInner, type RollupAccess, type RollupSettings } from './context.js';
 export { AppError, classifyDatabaseError, describeError, ERROR_CODES, type ErrorBody, type ErrorCode, type ErrorIssue, issuesFromZod } from './errors.js';
-export { type RollupHistoryOptions, seedRollupHistory } from './kpi-health/demo-history.js';
 export { listProcedures, type ProcedureEntry } from './procedures.js';
 export {
   createRollupCoordinator,

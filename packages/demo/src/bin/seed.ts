@@ -1,7 +1,5 @@
-import { createDatabase } from '../create-database.js';
-import { databaseConfigFromEnv, describeDatabase } from '../env.js';
-import { migrateToLatest } from '../migrate.js';
-import { seedDemoData } from '../seed/demo-data.js';
+import { createDatabase, databaseConfigFromEnv, describeDatabase, migrateToLatest } from '@runhub/db';
+import { seedDemo } from '../index.js';
 
 const config = databaseConfigFromEnv(process.env);
 const db = createDatabase(config);
@@ -17,7 +15,8 @@ try {
   } else {
     const started = Date.now();
     let last = '';
-    const summary = await seedDemoData(db, {
+    const summary = await seedDemo(db, {
+      ...(process.env.ROLLUP_INTERVAL_MINUTES ? { intervalMinutes: Number(process.env.ROLLUP_INTERVAL_MINUTES) } : {}),
       onProgress: (message) => {
         const table = message.split(':')[0] ?? '';
         if (table !== last) process.stdout.write(last ? '\n' : '');

@@ -3,7 +3,7 @@
  * and fails (exit 1) when one of them reads business_events without an index, when a stats call
  * is not an index-only scan, or when a deep page costs much more than the first page.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm --filter @runhub/router explain:events
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm explain:events
  *
  * It creates a fresh database beside the one DATABASE_URL names, migrates it, fills it with
  * `insert … select … from generate_series`, and drops it at the end. The queries explained are
@@ -11,10 +11,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createDatabase, type Database, migrateToLatest } from '@runhub/db';
+import { databaseClock } from '@runhub/router';
+import { eventStatsQuery, type ListEventsInput, listEventsQuery, resolveStatsRange } from '@runhub/router/queries';
 import { type ExplainFormat, type Expression, type Kysely, sql } from 'kysely';
-import { eventStatsQuery, listEventsQuery, resolveStatsRange } from '../src/business-events/queries.js';
-import type { ListEventsInput } from '../src/business-events/schemas.js';
-import { databaseClock } from '../src/clock.js';
 
 const EVENTS = Number(process.env.EXPLAIN_EVENTS ?? 1_000_000);
 /** Each project's share of events, in percent: a few big shops, a long tail, one small one. */

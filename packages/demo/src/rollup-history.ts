@@ -1,7 +1,6 @@
 import type { Database } from '@runhub/db';
+import { fixedClock, runRollupNow } from '@runhub/router';
 import type { Kysely } from 'kysely';
-import { fixedClock } from '../clock.js';
-import { runRollupNow } from '../rollup/runs.js';
 
 export interface RollupHistoryOptions {
   /** The moment the demo data was built around. */

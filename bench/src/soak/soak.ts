@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDatabase, migrateToLatest, seedDemoData } from '@runhub/db';
+import { createDatabase, migrateToLatest } from '@runhub/db';
+import { seedDemoData } from '@runhub/demo';
 import { sql } from 'kysely';
 
 /**
@@ -27,7 +28,8 @@ const MAX_RATE = Number(args['max-rate']);
 const EVENTS = Number(args.events);
 const ADMIN_URL = process.env.SOAK_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOKEN = 'soak-admin-token-0123456789abcdef';
-const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+// The server's entry point, beside its package's index: the real production start.
+const MAIN = fileURLToPath(new URL('./main.js', import.meta.resolve('@runhub/server')));
 
 interface Sample {
   ms: number;

@@ -1,5 +1,5 @@
+import type { Database, JsonValue, NewBusinessEvent, NewProject, NewWorkflowRun, NewWorkflowSend, WorkflowRunStatus, WorkflowSendStatus } from '@runhub/db';
 import type { Kysely } from 'kysely';
-import type { Database, JsonValue, NewBusinessEvent, NewProject, NewWorkflowRun, NewWorkflowSend, WorkflowRunStatus, WorkflowSendStatus } from '../schema.js';
 import { SeededRandom } from './random.js';
 
 export interface SeedOptions {

@@ -3,7 +3,7 @@
  * events, then incremental all-projects runs after 1,000 new events each, and checks that the
  * incremental result equals a from-scratch count of every bucket.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm --filter @runhub/router rollup:cost
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm rollup:cost
  *
  * It creates a fresh database beside the one DATABASE_URL names, migrates it, fills it with
  * `insert … select … from generate_series`, runs the engine itself (`runRollupNow`), and drops the
@@ -11,9 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createDatabase, type Database, migrateToLatest } from '@runhub/db';
+import { databaseClock, runRollupNow } from '@runhub/router';
 import { type Kysely, sql } from 'kysely';
-import { databaseClock } from '../src/clock.js';
-import { runRollupNow } from '../src/rollup/runs.js';
 
 const EVENTS = Number(process.env.ROLLUP_COST_EVENTS ?? 1_000_000);
 const NEW_EVENTS = Number(process.env.ROLLUP_COST_NEW_EVENTS ?? 1_000);
