@@ -45,7 +45,7 @@ export function renderReport(report: BenchReport): string {
   return [
     '# Benchmark results',
     '',
-    `Written by \`${report.command}\` on ${report.date.toISOString()}. How to read and rerun it: the README's *Benchmarks* section.`,
+    `Written by \`${report.command}\` on ${report.date.toISOString()}. How to read and rerun it: docs/benchmarks.md.`,
     '',
     ...machineSection(report),
     '',
@@ -84,7 +84,7 @@ export function renderReport(report: BenchReport): string {
     '|---|---:|---|',
     ...targets.map((target) => `| ${target.name} | ${target.measured} | ${target.met ? 'met' : '**missed**'} |`),
     '',
-    missed === 0 ? 'Every target met.' : `${missed} of ${targets.length} targets missed; the README's *Benchmarks* section says why.`,
+    missed === 0 ? 'Every target met.' : `${missed} of ${targets.length} targets missed; docs/benchmarks.md says why.`,
     '',
   ].join('\n');
 }
