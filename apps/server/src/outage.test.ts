@@ -1,6 +1,6 @@
 import { createDatabase, type Database } from '@runhub/db';
 import { createRollupCoordinator, type RollupCoordinator } from '@runhub/router';
-import { createProject, createRun, createStuckRun, createTestDatabase, type TestDatabase } from '@runhub/router/testing';
+import { createProject, createRun, createStuckRun, createTestDatabase, type TestDatabase, until, waitForLockWaiters } from '@runhub/router/testing';
 import type { Hono } from 'hono';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,13 +13,6 @@ import { startTcpProxy, type TcpProxy } from './test/tcp-proxy.js';
 
 const STATEMENT_TIMEOUT_MS = 1000;
 
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 /** The outage bound asserted below: the configured timeout plus slack for a loaded CI machine. */
 const ANSWER_WITHIN_MS = STATEMENT_TIMEOUT_MS + 4000;
 
@@ -79,14 +72,14 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('database outage (Postgre
     expect((await app.request('/healthz')).status).toBe(200);
 
     // The scheduler's beats fail meanwhile: logged, never fatal.
-    await waitFor(() => logs.some((line) => line.includes('rollup beat failed')));
+    await until(() => logs.some((line) => line.includes('rollup beat failed')), 'a failed beat in the log');
 
     await proxy.restore();
     expect((await timed('/readyz')).status).toBe(200);
     expect((await timed('/v1/admin/inhouse/workflow-runs')).status).toBe(200);
 
     // Once the database answers, the scheduler records the failures it could not write…
-    await waitFor(async () => (await errorsRecorded()) > 0);
+    await until(async () => (await errorsRecorded()) > 0, 'the outage recorded in kpi_rollup_errors');
     const job = await app.request('/v1/admin/inhouse/kpi-health/rollup-job', { headers: tokenHeaders() });
     const recentErrors = ((await job.json()) as { data: { recentErrors: { message: string }[] } }).data.recentErrors;
     expect(recentErrors.map((e) => e.message)).toContainEqual(expect.stringMatching(/^Rollup could not run/));
@@ -112,19 +105,22 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('database outage (Postgre
     // Hold the run's row lock from outside, so the retry is mid-transaction when the database goes away.
     const holder = createDatabase({ url: testDb.url ?? '', poolSize: 1 });
     let release: () => void = () => {};
+    let locked: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
     const locking = holder.transaction().execute(async (trx) => {
       await sql`select id from workflow_runs where id = ${run.id} for update`.execute(trx);
+      locked();
       await held;
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await isLocked;
 
     const retry = timed(`/v1/admin/inhouse/workflow-runs/${run.id}/retry`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'retry during an outage' }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitForLockWaiters(testDb.db, 1);
     await proxy.cut();
     release();
     await locking;
@@ -133,8 +129,13 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('database outage (Postgre
     await proxy.restore();
     await holder.destroy();
 
-    // Give PostgreSQL a moment to notice the dead client and end its transaction.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // PostgreSQL ends the dead client's transaction once it notices the connection is gone.
+    await until(async () => {
+      const { rows } = await sql<{ open: number }>`
+        select count(*)::int as open from pg_stat_activity
+        where datname = current_database() and xact_start is not null and pid <> pg_backend_pid()`.execute(testDb.db);
+      return rows[0]?.open === 0;
+    }, 'the cut transaction to end');
     const retries = await testDb.db.selectFrom('workflow_runs').select('id').where('retry_of', '=', run.id).execute();
     const audits = await testDb.db
       .selectFrom('admin_audit_log')

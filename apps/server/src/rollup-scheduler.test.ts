@@ -1,6 +1,6 @@
 import { createDatabase } from '@runhub/db';
 import { createRollupCoordinator, fixedClock } from '@runhub/router';
-import { createProject, createTestDatabase, type TestDatabase } from '@runhub/router/testing';
+import { createProject, createTestDatabase, eventually, type TestDatabase, until } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
 import { startRollupScheduler } from './rollup-scheduler.js';
@@ -14,13 +14,19 @@ beforeAll(async () => {
 });
 afterAll(() => testDb.destroy());
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Counts the scheduler's beats, so a test can wait for the next ones instead of guessing a delay. */
+function beatCounter() {
+  let beats = 0;
+  return {
+    onBeat: () => {
+      beats++;
+    },
+    /** Resolves after `n` more beats. */
+    next: (n: number) => {
+      const target = beats + n;
+      return until(() => beats >= target, `${n} more beats`);
+    },
+  };
 }
 
 describe('startRollupScheduler', () => {
@@ -29,14 +35,16 @@ describe('startRollupScheduler', () => {
     const clock = fixedClock(new Date(NOW));
     const rollup = createRollupCoordinator(db, { clock, intervalMinutes: 15 });
     // Beats every 20 ms instead of waiting the real interval; the database decides whether a run is due.
-    const scheduler = startRollupScheduler(rollup, { logger: createLogger('silent'), minDelayMs: 20, maxDelayMs: 20 });
+    const beats = beatCounter();
+    const scheduler = startRollupScheduler(rollup, { logger: createLogger('silent'), minDelayMs: 20, maxDelayMs: 20, onBeat: beats.onBeat });
     const scheduled = () => db.selectFrom('kpi_rollup_runs').select(['started_at', 'status']).where('trigger', '=', 'schedule').orderBy('id').execute();
     // A run's row appears when it starts: wait for the count and for every run to have finished.
     const finished = (count: number) => (runs: { status: string }[]) => runs.length === count && runs.every((run) => run.status !== 'running');
     try {
       expect(await eventually(scheduled, finished(1))).toEqual([{ started_at: new Date(NOW), status: 'succeeded' }]);
       clock.advance(14 * 60_000);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Beats that see the clock 14 minutes on: a run is not due yet.
+      await beats.next(3);
       expect(await scheduled()).toHaveLength(1);
       clock.advance(60_000);
       expect(await eventually(scheduled, finished(2))).toHaveLength(2);
@@ -44,6 +52,7 @@ describe('startRollupScheduler', () => {
       await scheduler.stop();
     }
     clock.advance(60 * 60_000);
+    // A stopped scheduler has no beat to wait for: only real time passing can show that none comes.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await scheduled()).toHaveLength(2);
   });

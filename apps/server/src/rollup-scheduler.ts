@@ -12,6 +12,8 @@ export interface RollupSchedulerOptions {
   maxDelayMs?: number;
   /** After a beat that failed (the database unreachable). Default 60 s. */
   retryDelayMs?: number;
+  /** Told after each beat, with whether it failed: how a test knows a beat happened without guessing a delay. */
+  onBeat?: (outcome: 'ok' | 'failed') => void;
 }
 
 export interface RollupScheduler {
@@ -53,9 +55,11 @@ export function startRollupScheduler(rollup: RollupCoordinator, options: RollupS
     try {
       const untilDue = await rollup.tick();
       next(Math.min(Math.max(untilDue, minDelay), maxDelay));
+      options.onBeat?.('ok');
     } catch (error) {
       logger.warn('KPI rollup beat failed; trying again later', { retryInMs: retryDelay, ...errorFields(error) });
       next(retryDelay);
+      options.onBeat?.('failed');
     }
   }
 

@@ -10,6 +10,7 @@ import { createCaller } from '../root.js';
 
 export { createEvent, createProject, createRun, createSend, createStuckRun } from './factories.js';
 export { codeOf, errorOf, failureOf } from './trpc-error.js';
+export { eventually, until, waitForLockWaiters } from './wait.js';
 
 export interface TestDatabase {
   db: Kysely<Database>;

@@ -1,7 +1,14 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, createRun, createStuckRun, createTestCaller, createTestDatabase, type TestDatabase } from '../testing/index.js';
-import { errorOf } from '../testing/trpc-error.js';
+import {
+  createProject,
+  createRun,
+  createStuckRun,
+  createTestCaller,
+  createTestDatabase,
+  errorOf,
+  type TestDatabase,
+  waitForLockWaiters,
+} from '../testing/index.js';
 
 let testDb: TestDatabase;
 
@@ -29,23 +36,9 @@ async function raceOnRow<T>(runId: string, calls: () => Promise<T>[]): Promise<O
     await trx.selectFrom('workflow_runs').select('id').where('id', '=', runId).forUpdate().execute();
     const started = calls();
     outcomes = Promise.all(started.map(settle));
-    if (testDb.url) await waitForLockWaiters(started.length);
+    if (testDb.url) await waitForLockWaiters(testDb.db, started.length);
   });
   return outcomes;
-}
-
-/** Polls from outside the holder's transaction: inside one, pg_stat_activity is a snapshot that never changes. */
-async function waitForLockWaiters(count: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { rows } = await sql<{ waiting: number }>`
-      select count(*)::int as waiting from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(testDb.db);
-    const waiting = rows[0]?.waiting ?? 0;
-    if (waiting >= count) return;
-    if (Date.now() > deadline) throw new Error(`only ${waiting} of ${count} calls reached the row lock`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 function auditActionsFor(targetId: string) {
