@@ -135,6 +135,6 @@ export function toIso(value: Date | null): string | null {
  * A list's sort timestamp as cursor text: UTC with microseconds, whatever the session's TimeZone,
  * so a cursor never loses precision and reads the same on every connection.
  */
-function cursorTime(time: RawBuilder<unknown>): RawBuilder<string> {
+export function cursorTime(time: RawBuilder<unknown>): RawBuilder<string> {
   return sql<string>`to_char(${time} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }

@@ -4,6 +4,7 @@ import type { Permission } from './auth/actor.js';
 import { hasPermission } from './auth/actor.js';
 import type { Context } from './context.js';
 import { classifyDatabaseError, describeError } from './errors.js';
+import type { ListExport } from './exports.js';
 
 /** Where a procedure is served besides `/trpc`: the REST adapter and the OpenAPI document read this. */
 export interface RestRoute {
@@ -16,6 +17,8 @@ export interface RestRoute {
 
 export interface ProcedureMeta {
   rest?: RestRoute;
+  /** A list's export route (SPEC §7.5), served beside its REST route: see `listExport`. */
+  export?: ListExport;
 }
 
 const t = initTRPC

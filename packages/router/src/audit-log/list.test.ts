@@ -62,6 +62,30 @@ describe('auditLog.list', () => {
     expect((await caller.auditLog.list({ adminId: 'nobody' })).entries).toEqual([]);
   });
 
+  it('filters by target type, and by bulk operation: its summary and every row it wrote, whatever the case of its id', async () => {
+    const { db } = testDb;
+    const project = await createProject(db);
+    const runs = [await createRun(db, project.id, { status: 'queued' }), await createRun(db, project.id, { status: 'queued' })];
+    const writer = createTestCaller(db, { actor: testActor(['inhouse.read', 'inhouse.write'], 'ops-bulk-audit') });
+    const bulk = await writer.workflowRuns.bulkCancel({ reason: 'stop both', ids: runs.map((r) => r.id) });
+    const single = await createRun(db, project.id, { status: 'queued' });
+    await writer.workflowRuns.cancel({ id: single.id, reason: 'one more' });
+    const caller = createTestCaller(db);
+
+    const operation = await caller.auditLog.list({ bulkOperationId: (bulk.bulkOperationId ?? '').toUpperCase() });
+    expect(operation.entries.map((e) => [e.action, e.targetType, e.targetId]).sort()).toEqual(
+      [
+        ['workflow_run.bulk_cancel', 'bulk_operation', bulk.bulkOperationId],
+        ['workflow_run.cancel', 'workflow_run', runs[0]?.id],
+        ['workflow_run.cancel', 'workflow_run', runs[1]?.id],
+      ].sort(),
+    );
+    const summaries = await caller.auditLog.list({ targetType: 'bulk_operation', adminId: 'ops-bulk-audit' });
+    expect(summaries.entries.map((e) => e.targetId)).toEqual([bulk.bulkOperationId]);
+    const cancels = await caller.auditLog.list({ targetType: 'workflow_run', adminId: 'ops-bulk-audit' });
+    expect(cancels.entries.map((e) => e.targetId)).toEqual([single.id, ...runs.map((r) => r.id).reverse()]);
+  });
+
   it('pages by keyset on (created_at, id) without repeats or gaps', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) ids.push((await insertEntry({ admin_id: 'ops-pager', created_at: `2026-01-30T10:00:00.00000${i % 2}Z` })).id);
@@ -79,6 +103,8 @@ describe('auditLog.list', () => {
   it.each([
     ['limit 0', { limit: 0 }],
     ['an empty adminId', { adminId: '' }],
+    ['a bulkOperationId that is not a uuid', { bulkOperationId: 'op-1' }],
+    ['an empty targetType', { targetType: '' }],
     ['a cursor of another list', { cursor: encodeCursor('workflow-sends', ['2026-01-30 10:00:00+00', '00000000-0000-4000-8000-000000000000']) }],
     ['a cursor with a non-numeric id', { cursor: encodeCursor('audit-log', ['2026-01-30 10:00:00+00', 'x']) }],
   ])('answers 400 for %s', async (_name, input) => {

@@ -7,7 +7,13 @@ export const AUDIT_LIST = keysetList({ name: 'audit-log', time: 'a.created_at', 
 export const ZListAuditInput = z.object({
   adminId: z.string().min(1).max(256).optional(),
   action: z.string().min(1).max(200).optional(),
+  targetType: z.string().min(1).max(100).optional(),
   targetId: z.string().min(1).max(200).optional(),
+  /** The rows of one bulk retry or cancel: its summary and every change it made. Compared as the lower-case text it is stored as. */
+  bulkOperationId: z
+    .guid()
+    .transform((id) => id.toLowerCase())
+    .optional(),
   limit: zLimit,
   cursor: AUDIT_LIST.cursor.optional(),
 });
@@ -31,3 +37,4 @@ export const ZListAuditOutput = z.object({
 
 export type ListAuditInput = z.output<typeof ZListAuditInput>;
 export type ListAuditOutput = z.output<typeof ZListAuditOutput>;
+export type AuditEntryDto = z.output<typeof ZAuditEntry>;

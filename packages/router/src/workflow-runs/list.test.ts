@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../clock.js';
 import { encodeCursor } from '../pagination.js';
-import { codeOf, createProject, createRun, createTestCaller, createTestDatabase, type TestDatabase, testActor } from '../testing/index.js';
+import { codeOf, createProject, createRun, createTestCaller, createTestDatabase, failureOf, type TestDatabase, testActor } from '../testing/index.js';
 
 let testDb: TestDatabase;
 const MINUTE = 60_000;
@@ -97,6 +98,61 @@ describe('workflowRuns.list', () => {
     expect(seen.sort()).toEqual(created.map((r) => r.id).sort());
   });
 
+  it('filters by requestedFrom (inclusive) and requestedTo (exclusive), with Z or an offset, to the microsecond', async () => {
+    const { db } = testDb;
+    const project = await createProject(db);
+    const times = ['2026-03-01T09:59:59.999999Z', '2026-03-01T10:00:00.000000Z', '2026-03-01T10:00:00.000001Z', '2026-03-01T11:00:00.000000Z'];
+    const runs = [];
+    for (const requested_at of times) runs.push(await createRun(db, project.id, { requested_at }));
+    const caller = createTestCaller(db);
+    const ids = async (input: Record<string, string>) => (await caller.workflowRuns.list({ projectId: project.id, ...input })).runs.map((r) => r.id);
+
+    expect(await ids({ requestedFrom: '2026-03-01T10:00:00Z' })).toEqual([runs[3]?.id, runs[2]?.id, runs[1]?.id]);
+    expect(await ids({ requestedTo: '2026-03-01T10:00:00Z' })).toEqual([runs[0]?.id]);
+    expect(await ids({ requestedFrom: '2026-03-01T10:00:00Z', requestedTo: '2026-03-01T10:00:00.000001Z' })).toEqual([runs[1]?.id]);
+    // 12:00 at +02:00 is 10:00 UTC.
+    expect(await ids({ requestedFrom: '2026-03-01T12:00:00.000001+02:00', requestedTo: '2026-03-01T11:00:00Z' })).toEqual([runs[2]?.id]);
+  });
+
+  it('filters stuck runs in (stuck=true) or out (stuck=false), by the clock, keeping running runs without a lease out of "stuck"', async () => {
+    const { db } = testDb;
+    const project = await createProject(db);
+    const now = new Date('2031-01-01T00:00:00.000Z');
+    const stuck = await createRun(db, project.id, { status: 'running', lease_expires_at: new Date(now.getTime() - MINUTE) });
+    const live = await createRun(db, project.id, { status: 'running', lease_expires_at: new Date(now.getTime() + MINUTE) });
+    const noLease = await createRun(db, project.id, { status: 'running', lease_expires_at: null });
+    const endsNow = await createRun(db, project.id, { status: 'running', lease_expires_at: now });
+    const failed = await createRun(db, project.id, { status: 'failed', lease_expires_at: new Date(now.getTime() - MINUTE) });
+    const caller = createTestCaller(db, { clock: fixedClock(now) });
+    const ids = async (input: { stuck: boolean; status?: 'running' }) =>
+      (await caller.workflowRuns.list({ projectId: project.id, ...input })).runs.map((r) => r.id).sort();
+
+    expect(await ids({ stuck: true })).toEqual([stuck.id]);
+    expect(await ids({ stuck: false })).toEqual([live.id, noLease.id, endsNow.id, failed.id].sort());
+    expect(await ids({ stuck: false, status: 'running' })).toEqual([live.id, noLease.id, endsNow.id].sort());
+    // Stuck by the clock: an hour later the live lease has expired too.
+    const later = createTestCaller(db, { clock: fixedClock(new Date(now.getTime() + 60 * MINUTE)) });
+    expect((await later.workflowRuns.list({ projectId: project.id, stuck: true })).runs.map((r) => r.id).sort()).toEqual(
+      [stuck.id, live.id, endsNow.id].sort(),
+    );
+  });
+
+  it('pages a filtered selection by keyset like any other', async () => {
+    const { db } = testDb;
+    const project = await createProject(db);
+    for (let i = 0; i < 5; i++) await createRun(db, project.id, { status: 'failed', requested_at: new Date(base + i * MINUTE) });
+    await createRun(db, project.id, { status: 'failed', requested_at: new Date(base + 10 * MINUTE) });
+    const caller = createTestCaller(db);
+    const filter = { projectId: project.id, requestedFrom: new Date(base).toISOString(), requestedTo: new Date(base + 5 * MINUTE).toISOString(), limit: 2 };
+    const first = await caller.workflowRuns.list(filter);
+    const second = await caller.workflowRuns.list({ ...filter, cursor: first.nextCursor ?? '' });
+    const third = await caller.workflowRuns.list({ ...filter, cursor: second.nextCursor ?? '' });
+    expect([...first.runs, ...second.runs, ...third.runs].map((r) => r.requestedAt)).toEqual(
+      [4, 3, 2, 1, 0].map((i) => new Date(base + i * MINUTE).toISOString()),
+    );
+    expect(third.nextCursor).toBeNull();
+  });
+
   it('answers nextCursor null on the last page', async () => {
     const { db } = testDb;
     const project = await createProject(db);
@@ -106,17 +162,24 @@ describe('workflowRuns.list', () => {
   });
 
   it.each([
-    ['limit 0', { limit: 0 }],
-    ['limit 201', { limit: 201 }],
-    ['fractional limit', { limit: 1.5 }],
-    ['unknown status', { status: 'paused' }],
-    ['malformed projectId', { projectId: "1' or '1'='1" }],
-    ['undecodable cursor', { cursor: '!!!' }],
-    ['cursor of another list', { cursor: encodeCursor('business-events', ['2026-01-30 10:00:00+00', 5]) }],
-    ['cursor with a bad id', { cursor: encodeCursor('workflow-runs', ['2026-01-30 10:00:00+00', 'nope']) }],
-  ])('rejects %s as BAD_REQUEST', async (_name, input) => {
+    ['limit 0', { limit: 0 }, 'limit'],
+    ['limit 201', { limit: 201 }, 'limit'],
+    ['fractional limit', { limit: 1.5 }, 'limit'],
+    ['unknown status', { status: 'paused' }, 'status'],
+    ['malformed projectId', { projectId: "1' or '1'='1" }, 'projectId'],
+    ['undecodable cursor', { cursor: '!!!' }, 'cursor'],
+    ['cursor of another list', { cursor: encodeCursor('business-events', ['2026-01-30 10:00:00+00', 5]) }, 'cursor'],
+    ['cursor with a bad id', { cursor: encodeCursor('workflow-runs', ['2026-01-30 10:00:00+00', 'nope']) }, 'cursor'],
+    ['a date without a time', { requestedFrom: '2026-01-30' }, 'requestedFrom'],
+    ['a time without Z or offset', { requestedTo: '2026-01-30T10:00:00' }, 'requestedTo'],
+    ['a day that does not exist', { requestedFrom: '2026-02-30T10:00:00Z' }, 'requestedFrom'],
+    ['nanoseconds', { requestedFrom: '2026-01-30T10:00:00.0000001Z' }, 'requestedFrom'],
+    ['requestedFrom equal to requestedTo', { requestedFrom: '2026-01-30T12:00:00+02:00', requestedTo: '2026-01-30T10:00:00Z' }, 'requestedFrom'],
+    ['requestedFrom after requestedTo', { requestedFrom: '2026-01-30T10:00:00.000002Z', requestedTo: '2026-01-30T10:00:00.000001Z' }, 'requestedFrom'],
+    ['stuck as text', { stuck: 'yes' }, 'stuck'],
+  ])('rejects %s as BAD_REQUEST, naming the field', async (_name, input, path) => {
     const caller = createTestCaller(testDb.db);
-    expect(await codeOf(caller.workflowRuns.list(input as never))).toBe('BAD_REQUEST');
+    expect(await failureOf(caller.workflowRuns.list(input as never))).toEqual({ code: 'BAD_REQUEST', paths: [path] });
   });
 
   it('answers UNAUTHORIZED without an actor and FORBIDDEN without inhouse.read, before validating input', async () => {

@@ -1,13 +1,27 @@
-import type { Database } from '@runhub/db';
-import type { Kysely } from 'kysely';
+import { type Database, WORKFLOW_RUN_STATUSES } from '@runhub/db';
+import { TRPCError } from '@trpc/server';
+import { type Kysely, sql } from 'kysely';
+import { selectAuditEntries, toAuditEntry } from '../audit-log/queries.js';
 import type { Clock } from '../clock.js';
 import { toIso } from '../pagination.js';
-import { type ListRunsInput, type ListRunsOutput, RUNS_LIST, type StuckRunsInput, type StuckRunsOutput, type WorkflowRunDto } from './schemas.js';
+import {
+  type ListRunsInput,
+  type ListRunsOutput,
+  RUNS_LIST,
+  type RunChainLink,
+  type RunCountsInput,
+  type RunCountsOutput,
+  type RunDetail,
+  type RunFilter,
+  type StuckRunsInput,
+  type StuckRunsOutput,
+  type WorkflowRunDto,
+} from './schemas.js';
+import { runsMatching } from './selection.js';
 
 /** The run columns every run answer shows, joined with the project's name. Explicit: nothing else leaks. */
-function selectRuns(db: Kysely<Database>) {
-  return db
-    .selectFrom('workflow_runs as r')
+function selectRuns(db: Kysely<Database>, filter: RunFilter, clock: Clock) {
+  return runsMatching(db, filter, clock)
     .innerJoin('projects as p', 'p.id', 'r.project_id')
     .select([
       'r.id',
@@ -58,19 +72,15 @@ export function toRunDto(row: RunRow): WorkflowRunDto {
  * Runs, newest `requested_at` first, keyset-paged on `(requested_at, id)`: each filter has an index
  * that starts with it, so any page reads only its own rows.
  */
-export async function listRuns(db: Kysely<Database>, input: ListRunsInput): Promise<ListRunsOutput> {
-  const rows = await runsPageQuery(db, input).execute();
+export async function listRuns(db: Kysely<Database>, input: ListRunsInput, clock: Clock): Promise<ListRunsOutput> {
+  const rows = await runsPageQuery(db, input, clock).execute();
   const { page, nextCursor } = RUNS_LIST.toPage(rows, input.limit);
   return { runs: page.map(toRunDto), nextCursor };
 }
 
 /** The page query of `listRuns`, unexecuted, so its plan can be checked. */
-export function runsPageQuery(db: Kysely<Database>, input: ListRunsInput) {
-  let query = selectRuns(db);
-  if (input.projectId) query = query.where('r.project_id', '=', input.projectId);
-  if (input.status) query = query.where('r.status', '=', input.status);
-  if (input.actionId) query = query.where('r.action_id', '=', input.actionId);
-  return RUNS_LIST.paginate(query, input);
+export function runsPageQuery(db: Kysely<Database>, input: ListRunsInput, clock: Clock) {
+  return RUNS_LIST.paginate(selectRuns(db, input, clock), input);
 }
 
 /**
@@ -94,14 +104,120 @@ export async function listStuckRuns(db: Kysely<Database>, input: StuckRunsInput,
 
 /** The query of `listStuckRuns`, unexecuted, so its plan can be checked. */
 export function stuckRunsQuery(db: Kysely<Database>, input: StuckRunsInput, clock: Clock) {
-  let query = db
-    .selectFrom('workflow_runs as r')
-    .innerJoin('projects as p', 'p.id', 'r.project_id')
-    .select(['r.id', 'r.project_id', 'p.name as project_name', 'r.action_id', 'r.requested_at', 'r.lease_expires_at', 'r.attempts'])
-    .where('r.status', '=', 'running')
-    .where('r.lease_expires_at', '<', clock.now())
-    // The comparison above rules out a null lease.
-    .$narrowType<{ lease_expires_at: Date }>();
-  if (input.projectId) query = query.where('r.project_id', '=', input.projectId);
-  return query.orderBy('r.lease_expires_at', 'asc').orderBy('r.id', 'asc').limit(input.limit);
+  return (
+    runsMatching(db, { projectId: input.projectId, stuck: true }, clock)
+      .innerJoin('projects as p', 'p.id', 'r.project_id')
+      .select(['r.id', 'r.project_id', 'p.name as project_name', 'r.action_id', 'r.requested_at', 'r.lease_expires_at', 'r.attempts'])
+      // The stuck condition rules out a null lease.
+      .$narrowType<{ lease_expires_at: Date }>()
+      .orderBy('r.lease_expires_at', 'asc')
+      .orderBy('r.id', 'asc')
+      .limit(input.limit)
+  );
+}
+
+/**
+ * The workflows page's tabs in one statement, so every count comes from one snapshot: one count
+ * per status, each a range of an index that starts with the filter's equality columns and the
+ * status, then `requested_at` (index-only where the visibility map allows), and the stuck runs
+ * from the partial running-lease index.
+ */
+export function runCountsQuery(db: Kysely<Database>, input: RunCountsInput, clock: Clock) {
+  const count = (extra: RunFilter) => runsMatching(db, { ...input, ...extra }, clock).select((eb) => eb.fn.countAll<number>().as('n'));
+  return db.selectNoFrom([...WORKFLOW_RUN_STATUSES.map((status) => count({ status }).as(status)), count({ stuck: true }).as('stuck')]);
+}
+
+export async function countRuns(db: Kysely<Database>, input: RunCountsInput, clock: Clock): Promise<RunCountsOutput> {
+  const row = await runCountsQuery(db, input, clock).executeTakeFirstOrThrow();
+  const byStatus = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  for (const status of WORKFLOW_RUN_STATUSES) byStatus[status] = Number(row[status] ?? 0);
+  return { byStatus, stuck: Number(row.stuck ?? 0), total: Object.values(byStatus).reduce((total, n) => total + n, 0) };
+}
+
+type ChainRow = {
+  id: string;
+  status: RunChainLink['status'];
+  requested_at: Date;
+  completed_at: Date | null;
+  retry_of: string | null;
+  error: RunChainLink['error'];
+};
+
+/**
+ * The run's retry chain in one recursive statement: up through `retry_of` (the primary key) to
+ * the root, then down from the root through the unique `retry_of` index, each run once. The CYCLE
+ * clauses end the walk if rows edited by hand ever formed a loop, which the API itself cannot make.
+ */
+export function runChainQuery(runId: string) {
+  return sql<ChainRow>`
+    with recursive ancestors as (
+      select r.id, r.retry_of, 0 as depth from workflow_runs r where r.id = ${runId}
+      union all
+      select r.id, r.retry_of, a.depth + 1 from workflow_runs r join ancestors a on r.id = a.retry_of
+    ) cycle id set looped using visited,
+    chain as (
+      select r.id, r.status, r.requested_at, r.completed_at, r.retry_of, r.error, 0 as position
+      from workflow_runs r
+      where r.id = (select a.id from ancestors a where not a.looped order by a.depth desc limit 1)
+      union all
+      select r.id, r.status, r.requested_at, r.completed_at, r.retry_of, r.error, c.position + 1
+      from workflow_runs r join chain c on r.retry_of = c.id
+    ) cycle id set looped using visited
+    select id, status, requested_at, completed_at, retry_of, error from chain where not looped order by position`;
+}
+
+/** The run's sends counted by status, from the `run_id` index. */
+export function runSendsQuery(db: Kysely<Database>, runId: string) {
+  return db
+    .selectFrom('workflow_sends')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
+    .where('run_id', '=', runId)
+    .groupBy('status');
+}
+
+export const RUN_AUDIT_LIMIT = 50;
+
+/** The audit entries whose target is the run, newest first, from the target index. */
+export function runAuditQuery(db: Kysely<Database>, runId: string) {
+  return selectAuditEntries(db)
+    .where('a.target_type', '=', 'workflow_run')
+    .where('a.target_id', '=', runId)
+    .orderBy('a.created_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(RUN_AUDIT_LIMIT);
+}
+
+/**
+ * One run with what an operator needs to decide (SPEC §7.3), read in one repeatable-read
+ * transaction, so the run, its chain, its sends and its audit trail agree with each other even
+ * while a retry or cancel commits.
+ */
+export async function getRunDetail(db: Kysely<Database>, runId: string, clock: Clock): Promise<RunDetail> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      const run = await selectRuns(trx, {}, clock).where('r.id', '=', runId).executeTakeFirst();
+      if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `No workflow run ${runId}` });
+      const { rows: chain } = await runChainQuery(runId).execute(trx);
+      const sends = await runSendsQuery(trx, runId).execute();
+      const audit = await runAuditQuery(trx, runId).execute();
+
+      const byStatus = { queued: 0, sent: 0, failed: 0, suppressed: 0 };
+      for (const { status, count } of sends) byStatus[status] = count;
+      return {
+        run: toRunDto(run),
+        chain: chain.map((link) => ({
+          id: link.id,
+          status: link.status,
+          requestedAt: link.requested_at.toISOString(),
+          completedAt: toIso(link.completed_at),
+          retryOf: link.retry_of,
+          error: link.error,
+        })),
+        sends: { total: sends.reduce((total, row) => total + row.count, 0), byStatus },
+        audit: audit.map(toAuditEntry),
+      };
+    });
 }
