@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type Kysely, sql } from 'kysely';
 import type { AppEnv } from './env.js';
 import { failWith } from './envelope.js';
+import { mountExports } from './exports/mount.js';
 import { errorFields, type Logger } from './logger.js';
 import { identify, requireCredentials } from './middleware/admin-auth.js';
 import { requestLog } from './middleware/request-log.js';
@@ -31,6 +32,8 @@ export interface AppOptions {
   readinessTimeoutMs?: number;
   /** Browser origins allowed to call (the admin panel's); none by default, so CORS stays closed. */
   corsOrigins?: readonly string[];
+  /** Rows per page of an export's walk (default 1,000); tests use small pages to have many. */
+  exportPageSize?: number;
 }
 
 /**
@@ -92,6 +95,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   );
 
   app.use(`${ADMIN_PREFIX}/*`, identify(options.auth), requireCredentials());
+  // Before the REST adapter: `/workflow-runs/export` must win over `/workflow-runs/:id`.
+  mountExports(app, { procedures, context, logger, ...(options.exportPageSize ? { pageSize: options.exportPageSize } : {}) });
   mountRestAdapter(app, { procedures, context, logger, prefix: ADMIN_PREFIX });
 
   app.notFound((c) => failWith(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`));

@@ -1,6 +1,7 @@
 import { appRouter } from '@runhub/router';
 import { createEvent, createProject, createRun } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listExportRoutes } from './exports/mount.js';
 import { listRestProcedures } from './rest/routes.js';
 import { ADMIN_TOKEN, createHarness, type Harness, readEnvelope, sessionCookie, tokenHeaders } from './test/harness.js';
 
@@ -23,6 +24,20 @@ interface ValidRequest {
 const VALID: Record<string, () => Promise<ValidRequest>> = {
   'GET /v1/admin/inhouse/workflow-runs': async () => ({ path: '/v1/admin/inhouse/workflow-runs' }),
   'GET /v1/admin/inhouse/workflow-runs/stuck': async () => ({ path: '/v1/admin/inhouse/workflow-runs/stuck' }),
+  'GET /v1/admin/inhouse/workflow-runs/counts': async () => ({ path: '/v1/admin/inhouse/workflow-runs/counts' }),
+  'GET /v1/admin/inhouse/workflow-runs/export': async () => ({ path: '/v1/admin/inhouse/workflow-runs/export' }),
+  'GET /v1/admin/inhouse/workflow-runs/:id': async () => {
+    const run = await createRun(h.testDb.db, projectId);
+    return { path: `/v1/admin/inhouse/workflow-runs/${run.id}` };
+  },
+  'POST /v1/admin/inhouse/workflow-runs/bulk-retry': async () => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'failed' });
+    return { path: '/v1/admin/inhouse/workflow-runs/bulk-retry', body: { reason: 'auth matrix', ids: [run.id] } };
+  },
+  'POST /v1/admin/inhouse/workflow-runs/bulk-cancel': async () => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
+    return { path: '/v1/admin/inhouse/workflow-runs/bulk-cancel', body: { reason: 'auth matrix', ids: [run.id] } };
+  },
   'POST /v1/admin/inhouse/workflow-runs/:id/retry': async () => {
     const run = await createRun(h.testDb.db, projectId, { status: 'failed' });
     return { path: `/v1/admin/inhouse/workflow-runs/${run.id}/retry`, body: { reason: 'auth matrix' } };
@@ -33,8 +48,10 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
   },
   'GET /v1/admin/inhouse/workflow-sends': async () => ({ path: '/v1/admin/inhouse/workflow-sends' }),
   'GET /v1/admin/inhouse/audit-log': async () => ({ path: '/v1/admin/inhouse/audit-log' }),
+  'GET /v1/admin/inhouse/audit-log/export': async () => ({ path: '/v1/admin/inhouse/audit-log/export' }),
   'GET /v1/admin/inhouse/business-events': async () => ({ path: '/v1/admin/inhouse/business-events' }),
   'GET /v1/admin/inhouse/business-events/stats': async () => ({ path: '/v1/admin/inhouse/business-events/stats' }),
+  'GET /v1/admin/inhouse/business-events/export': async () => ({ path: '/v1/admin/inhouse/business-events/export' }),
   'GET /v1/admin/inhouse/business-events/:id': async () => {
     const event = await createEvent(h.testDb.db, projectId);
     return { path: `/v1/admin/inhouse/business-events/${event.id}` };
@@ -67,19 +84,25 @@ const CREDENTIALS: [name: string, headers: Record<string, string>, read: Expect,
   ['full cookie', sessionCookie(), 'ok', 'ok'],
 ];
 
-const routes = listRestProcedures(appRouter);
+/** Every route under the prefix: the procedures' REST routes and the lists' exports (plain HTTP, NDJSON on success). */
+const procedures = listRestProcedures(appRouter);
+const routes = [
+  ...procedures.map(({ route }) => ({ route, streamed: false })),
+  ...listExportRoutes(procedures).map(({ spec }) => ({ route: { method: 'GET' as const, path: spec.path }, streamed: true })),
+];
 
 describe('auth matrix', () => {
   it('knows a valid request for every REST route', () => {
     for (const { route } of routes) expect(VALID, `${route.method} ${route.path}`).toHaveProperty([`${route.method} ${route.path}`]);
   });
 
-  const cases = routes.flatMap(({ route }) =>
+  const cases = routes.flatMap(({ route, streamed }) =>
     CREDENTIALS.map(
-      ([name, headers, read, write]) => [`${route.method} ${route.path} with ${name}`, route, headers, route.method === 'GET' ? read : write] as const,
+      ([name, headers, read, write]) =>
+        [`${route.method} ${route.path} with ${name}`, route, streamed, headers, route.method === 'GET' ? read : write] as const,
     ),
   );
-  it.each(cases)('%s', async (_name, route, headers, expected) => {
+  it.each(cases)('%s', async (_name, route, streamed, headers, expected) => {
     const make = VALID[`${route.method} ${route.path}`];
     if (!make) throw new Error(`no valid request for ${route.method} ${route.path}`);
     const request = await make();
@@ -88,6 +111,12 @@ describe('auth matrix', () => {
       headers: { ...headers, ...(request.body ? { 'content-type': 'application/json' } : {}) },
       ...(request.body ? { body: JSON.stringify(request.body) } : {}),
     });
+    if (streamed && expected === 'ok') {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/x-ndjson');
+      await response.body?.cancel();
+      return;
+    }
     const body = await readEnvelope(response);
     if (expected === 'ok') {
       expect(response.status, JSON.stringify(body)).toBe(200);

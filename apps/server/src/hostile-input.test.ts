@@ -3,6 +3,7 @@ import { createEvent, createProject, createRun, createStuckRun } from '@runhub/r
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listExportRoutes } from './exports/mount.js';
 import { listRestProcedures, type RestProcedure } from './rest/routes.js';
 import { createHarness, type Harness, tokenHeaders } from './test/harness.js';
 
@@ -173,6 +174,40 @@ describe('hostile input on every REST route', () => {
           }
           if (route.route.method === 'POST' && !body.ok) expect(await fingerprint()).toBe(before);
           expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        }),
+        { numRuns: RUNS_PER_ROUTE, seed: Number(process.env.FUZZ_SEED ?? 20260130) },
+      );
+    },
+    120_000,
+  );
+});
+
+describe('hostile input on every export route', () => {
+  const exports = listExportRoutes(routes);
+
+  it.each(exports.map((route) => [route.spec.path, route] as const))(
+    '%s',
+    async (_path, route) => {
+      const fields = [...fieldNames(route.procedure), 'format'];
+      const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...fields), adversarialText), fc.oneof(adversarialText, fc.constantFrom('csv', 'ndjson'))), {
+        maxLength: 6,
+      });
+      await fc.assert(
+        fc.asyncProperty(query, async (pairs) => {
+          const search = new URLSearchParams(pairs).toString();
+          const url = `${route.spec.path}${search ? `?${search}` : ''}`;
+          const response = await h.app.request(url, { headers: tokenHeaders() });
+          const text = await response.text();
+          expect(response.status, `GET ${url} → ${text}`).toBeLessThan(500);
+          if (response.status === 200) {
+            expect(response.headers.get('content-type')).toMatch(/^(application\/x-ndjson|text\/csv)/);
+            return;
+          }
+          expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+          const body = JSON.parse(text) as { ok: unknown; error?: { code?: unknown } };
+          expect(body.ok).toBe(false);
+          expect(typeof body.error?.code).toBe('string');
+          for (const leak of LEAKS) expect(text, `${url} leaked ${leak}`).not.toMatch(leak);
         }),
         { numRuns: RUNS_PER_ROUTE, seed: Number(process.env.FUZZ_SEED ?? 20260130) },
       );

@@ -107,10 +107,17 @@ describe('the packed @runhub/client in a project outside the workspace', () => {
     ]);
   });
 
-  it('calls the running server: typed data, and SPEC error codes through the helpers', async () => {
+  it('calls the running server: typed data, pages, an export, and SPEC error codes through the helpers', async () => {
     const { stdout } = await run(process.execPath, ['run.mjs', server.url, TOKEN], { cwd: consumer });
-    const result = JSON.parse(stdout) as { runs: { status: string; projectName: string }[]; anonymous: string };
+    const result = JSON.parse(stdout) as {
+      runs: { id: string; status: string; projectName: string }[];
+      paged: string[];
+      exported: unknown[];
+      anonymous: string;
+    };
     expect(result.runs).toHaveLength(2);
+    expect(result.paged).toEqual(result.runs.map((runRow) => runRow.id));
+    expect(result.exported).toEqual(result.runs);
     expect(result.runs.every((runRow) => runRow.status === 'failed' && runRow.projectName === 'SDK Store')).toBe(true);
     expect(result.anonymous).toBe('UNAUTHORIZED 401');
 
@@ -149,9 +156,29 @@ function writeConsumer(dir: string, tarballName: string): void {
       compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', noEmit: true },
     },
     'tsconfig.bad.json': { extends: './tsconfig.json', compilerOptions: { noEmit: true }, include: ['src/bad-*.ts'] },
-    'src/admin.ts': `import { createAdminClient, getAdminErrorCode, isAdminApiError, type RouterOutputs } from '@runhub/client';
+    'src/admin.ts': `import { createAdminClient, type ExportFilters, type ExportRow, exportRows, getAdminErrorCode, isAdminApiError, listPages, type RouterOutputs } from '@runhub/client';
 
 export type Run = RouterOutputs['workflowRuns']['list']['runs'][number];
+
+/** Page by page, one run per page. */
+export async function pagedFailedRunIds(baseUrl: string, token: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const { runs } of listPages(createAdminClient({ baseUrl, token }).workflowRuns.list, { status: 'failed', limit: 1 })) ids.push(...runs.map((run) => run.id));
+  return ids;
+}
+
+export async function exportedFailedRuns(baseUrl: string, token: string): Promise<Run[]> {
+  const rows: Run[] = [];
+  for await (const run of exportRows({ baseUrl, token }, 'workflowRuns', { status: 'failed' })) rows.push(run);
+  return rows;
+}
+
+// @ts-expect-error an exported row is typed as the list's row
+export const notAnExportedStatus: ExportRow<'workflowRuns'>['status'] = 'paused';
+// @ts-expect-error the export's filters are the list's
+export const notAFilter: ExportFilters<'workflowRuns'> = { status: 'paused' };
+// @ts-expect-error an export has no paging
+export const noPaging: ExportFilters<'auditLog'> = { limit: 10 };
 
 export async function failedRuns(baseUrl: string, token: string): Promise<Run[]> {
   const admin = createAdminClient({ baseUrl, token });
@@ -189,10 +216,12 @@ export const calls = [
   admin.workflowRuns.list.query({ status: 'paused' }),
 ];
 `,
-    'run.mjs': `import { anonymousCode, failedRuns } from './dist/admin.js';
+    'run.mjs': `import { anonymousCode, exportedFailedRuns, failedRuns, pagedFailedRunIds } from './dist/admin.js';
 const [baseUrl, token] = process.argv.slice(2);
 const runs = await failedRuns(baseUrl, token);
-console.log(JSON.stringify({ runs, anonymous: await anonymousCode(baseUrl) }));
+const paged = await pagedFailedRunIds(baseUrl, token);
+const exported = await exportedFailedRuns(baseUrl, token);
+console.log(JSON.stringify({ runs, paged, exported, anonymous: await anonymousCode(baseUrl) }));
 `,
   };
   for (const [name, content] of Object.entries(files)) {

@@ -1,6 +1,8 @@
 import { createAdminClient, getAdminErrorCode, isAdminApiError } from '@runhub/client';
+import { appRouter } from '@runhub/router';
 import { createProject, createRun, createSend, createStuckRun } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listRestProcedures } from './rest/routes.js';
 import { createHarness, type Harness, readEnvelope, sessionCookie, tokenHeaders } from './test/harness.js';
 
 const RUNS = '/v1/admin/inhouse/workflow-runs';
@@ -161,6 +163,91 @@ describe('reads over REST', () => {
     const response = await h.app.request('/v1/admin/inhouse/audit-log?cursor=abc', { headers: tokenHeaders() });
     expect(response.status).toBe(400);
     expect((await readEnvelope(response)).error?.details?.issues?.map((i) => i.path)).toEqual(['cursor']);
+  });
+});
+
+const read = (path: string) => h.app.request(path, { headers: tokenHeaders() });
+
+describe('the operator routes over REST', () => {
+  it('static paths win over :id: stuck, counts and export are not run ids, and GET /bulk-retry is a 405', async () => {
+    expect((await readEnvelope(await read(`${RUNS}/stuck`))).data).toHaveProperty('runs');
+    expect((await readEnvelope(await read(`${RUNS}/counts`))).data).toHaveProperty('byStatus');
+    expect((await read(`${RUNS}/export`)).headers.get('content-type')).toBe('application/x-ndjson');
+    for (const path of ['bulk-retry', 'bulk-cancel']) {
+      const response = await read(`${RUNS}/${path}`);
+      expect(response.status, path).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+    }
+    const notAnId = await read(`${RUNS}/not-a-uuid`);
+    expect(notAnId.status).toBe(400);
+    expect((await readEnvelope(notAnId)).error?.details?.issues?.map((i) => i.path)).toEqual(['id']);
+  });
+
+  it('GET /workflow-runs/:id answers the detail, 404 for an unknown run', async () => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'failed' });
+    await post(`${RUNS}/${run.id}/retry`, { reason: 'detail' });
+    const body = await readEnvelope(await read(`${RUNS}/${run.id}`));
+    expect(body.data).toMatchObject({
+      run: { id: run.id, projectName: 'My Store' },
+      chain: [{ id: run.id }, { retryOf: run.id }],
+      sends: { total: 0 },
+      audit: [{ action: 'workflow_run.retry', targetId: run.id }],
+    });
+    const unknown = await read(`${RUNS}/${UNKNOWN_ID}`);
+    expect(unknown.status).toBe(404);
+    expect((await readEnvelope(unknown)).error?.code).toBe('NOT_FOUND');
+  });
+
+  it('reads stuck=true and stuck=false from the query string, and refuses any other value', async () => {
+    const project = await createProject(h.testDb.db);
+    const stuck = await createStuckRun(h.testDb.db, project.id);
+    await createRun(h.testDb.db, project.id, { status: 'queued' });
+    const ids = async (query: string) =>
+      ((await readEnvelope(await read(`${RUNS}?projectId=${project.id}&${query}`))).data as { runs: { id: string }[] }).runs.map((r) => r.id);
+    expect(await ids('stuck=true')).toEqual([stuck.id]);
+    expect(await ids('stuck=false')).toHaveLength(1);
+    expect((await read(`${RUNS}?stuck=TRUE`)).status).toBe(400);
+    const counts = await readEnvelope(await read(`${RUNS}/counts?projectId=${project.id}`));
+    expect(counts.data).toEqual({ byStatus: { queued: 1, running: 1, succeeded: 0, failed: 0, cancelled: 0 }, stuck: 1, total: 2 });
+  });
+
+  it('POST /workflow-runs/bulk-retry and /bulk-cancel answer the exact shape; a dry run first, then the real call', async () => {
+    const project = await createProject(h.testDb.db);
+    const failed = await createRun(h.testDb.db, project.id, { status: 'failed' });
+    const body = { reason: 'retry the failed ones', filter: { projectId: project.id } };
+    const preview = await readEnvelope(await post(`${RUNS}/bulk-retry`, { ...body, dryRun: true }));
+    expect(preview).toEqual({
+      ok: true,
+      data: { dryRun: true, bulkOperationId: null, matched: 1, eligible: 1, runIds: [failed.id], newRunIds: [], remaining: 0, skipped: [] },
+    });
+    const real = await readEnvelope(await post(`${RUNS}/bulk-retry`, body));
+    expect(real.data).toMatchObject({ dryRun: false, bulkOperationId: expect.any(String), runIds: [failed.id], newRunIds: [expect.any(String)] });
+    const cancel = await readEnvelope(await post(`${RUNS}/bulk-cancel`, { reason: 'stop', ids: [UNKNOWN_ID] }));
+    expect(cancel.data).toMatchObject({ matched: 0, eligible: 0, runIds: [], skipped: [{ id: UNKNOWN_ID, reason: 'not_found' }] });
+    const empty = await post(`${RUNS}/bulk-cancel`, { reason: 'everything?', filter: {} });
+    expect(empty.status).toBe(400);
+    expect((await readEnvelope(empty)).error?.details?.issues?.map((i) => i.path)).toEqual(['filter']);
+  });
+});
+
+describe('empty query values are absent (SPEC part two)', () => {
+  it('on every GET route: every field sent empty answers what no field answers', async () => {
+    const run = await createRun(h.testDb.db, projectId);
+    for (const { route, input } of listRestProcedures(appRouter).filter(({ route }) => route.method === 'GET')) {
+      const fields = Object.keys((input as { shape?: Record<string, unknown> } | undefined)?.shape ?? {}).filter((name) => !route.path.includes(`:${name}`));
+      const path = route.path.replace(
+        ':id',
+        route.path.includes('business-events') ? String((await h.testDb.db.selectFrom('business_events').select('id').executeTakeFirst())?.id ?? 1) : run.id,
+      );
+      const plain = await read(path);
+      const blank = await read(`${path}?${fields.map((name) => `${name}=`).join('&')}`);
+      expect(blank.status, `${route.path} ?${fields.join('=&')}=`).toBe(plain.status);
+      if (route.path.endsWith('workflow-runs') || route.path.endsWith('audit-log') || route.path.endsWith('workflow-sends')) {
+        expect(await blank.json()).toEqual(await plain.json());
+      }
+    }
+    // The example of the SPEC: the default first page.
+    expect(await (await read(`${RUNS}?status=&limit=&cursor=`)).json()).toEqual(await (await read(RUNS)).json());
   });
 });
 

@@ -22,15 +22,16 @@ const KNOWN_CODES: Record<AdminErrorCode, true> = {
 };
 
 /**
- * The SPEC §5 code of a failed call, or null when the error did not come from the server (a
- * network failure, an aborted request, a bug in the caller).
+ * The SPEC §5 code of a failed call or a refused export, or null when the error did not come from
+ * the server (a network failure, an aborted request, a bug in the caller).
  *
  * @example
  * const code = getAdminErrorCode(error); // 'CONFLICT' | 'NOT_FOUND' | … | null
  */
 export function getAdminErrorCode(error: unknown): AdminErrorCode | null {
-  // By name rather than instanceof: an app may load two copies of @trpc/client.
-  if (!(error instanceof Error) || error.name !== 'TRPCClientError') return null;
+  // By name rather than instanceof: an app may load two copies of @trpc/client. An export's
+  // refusal (`AdminExportError`) carries its code the same way.
+  if (!(error instanceof Error) || (error.name !== 'TRPCClientError' && error.name !== 'AdminExportError')) return null;
   const data: unknown = (error as { data?: unknown }).data;
   if (typeof data !== 'object' || data === null) return null;
   const code: unknown = (data as { code?: unknown }).code;

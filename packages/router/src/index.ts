@@ -12,6 +12,7 @@ export { type SessionClaims, signSessionJwt, verifySessionJwt } from './auth/ses
 export { type Clock, databaseClock, type FixedClock, fixedClock } from './clock.js';
 export { type Context, type ContextOptions, createContextInner, type RollupAccess, type RollupSettings } from './context.js';
 export { AppError, classifyDatabaseError, describeError, ERROR_CODES, type ErrorBody, type ErrorCode, type ErrorIssue, issuesFromZod } from './errors.js';
+export { EXPORT_PAGE_SIZE, type ListExport, listExport } from './exports.js';
 export { listProcedures, type ProcedureEntry } from './procedures.js';
 export {
   createRollupCoordinator,

@@ -1,5 +1,7 @@
 import { ADMIN_TOKEN_HEADER, ADMIN_USER_HEADER, type ErrorCode, SESSION_COOKIE } from '@runhub/router';
 import { STATUS_OF } from '../envelope.js';
+import { EXPORT_FORMATS } from '../exports/encode.js';
+import { type ExportRoute, listExportRoutes } from '../exports/mount.js';
 import type { RestProcedure } from '../rest/routes.js';
 import { ComponentSchemas, type JsonSchema } from './json-schema.js';
 
@@ -57,6 +59,10 @@ export function buildOpenApiDocument(procedures: readonly RestProcedure[], optio
     tags.add(tag);
     paths[path] = { ...paths[path], [procedure.route.method.toLowerCase()]: operationOf(procedure, tag, schemas) };
   }
+  // The exports are plain HTTP routes (not enveloped, not procedures), derived from the same meta.
+  for (const route of listExportRoutes(procedures)) {
+    paths[route.spec.path] = { get: exportOperationOf(route, tagOf(route.procedure.procedurePath), schemas) };
+  }
   return {
     openapi: '3.1.0',
     info: { title: 'Run Hub Admin API', version: '1.0.0', description: DESCRIPTION },
@@ -80,13 +86,62 @@ export function buildOpenApiDocument(procedures: readonly RestProcedure[], optio
   };
 }
 
+/** SPEC §7.5's export of a list: the list's filters (no paging) and `format`, streamed as NDJSON or CSV. */
+function exportOperationOf(route: ExportRoute, tag: string, schemas: ComponentSchemas): Operation {
+  const { procedure, spec } = route;
+  const parameters: Parameter[] = queryParameters(procedure, schemas).filter((parameter) => parameter.name !== 'limit' && parameter.name !== 'cursor');
+  parameters.push({
+    name: 'format',
+    in: 'query',
+    required: false,
+    description:
+      "`ndjson`: one JSON object per line, exactly as the list shows it. `csv`: a header of the field names, nested values as JSON text, null as an empty cell, cells starting with `=`, `+`, `-`, `@`, tab or carriage return prefixed with `'`.",
+    schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'ndjson' },
+  });
+  const row = schemas.fromZod(route.row, 'output', `${procedure.procedurePath}.exportRow`);
+  const responses: Record<string, unknown> = {
+    '200': {
+      description: "Every matching row in the list's order, streamed (not enveloped). A failure after the first row breaks the transfer.",
+      headers: {
+        'Content-Disposition': { description: `\`attachment; filename="${spec.fileName}-<UTC time>.<ndjson|csv>"\``, schema: { type: 'string' } },
+      },
+      content: {
+        'application/x-ndjson': { schema: { ...row, description: 'One line per row: a JSON object of this shape.' } },
+        'text/csv': { schema: { type: 'string', description: `A header row (${route.fields.join(', ')}), then one row per record.` } },
+      },
+    },
+  };
+  for (const code of ['BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE'] as const) {
+    responses[String(STATUS_OF[code])] = { $ref: `#/components/responses/${responseName(code)}` };
+  }
+  return {
+    operationId: `${operationIdOf(procedure.procedurePath)}Export`,
+    summary: spec.summary,
+    description:
+      `Needs the \`inhouse.read\` permission; writes no audit row. The filters of \`${procedure.route.path}\` (\`cursor\` or \`limit\` is a 400); ` +
+      'a bad filter answers the JSON error envelope before any row. Rows stream from a keyset walk of the list, a page at a time.',
+    tags: [tag],
+    parameters,
+    responses,
+  };
+}
+
+/** A GET route's query parameters: its input's fields that are not path parameters. */
+function queryParameters(procedure: RestProcedure, schemas: ComponentSchemas): Parameter[] {
+  const pathParams = new Set([...procedure.route.path.matchAll(/:(\w+)/g)].map((match) => match[1] as string));
+  const input = procedure.input ? schemas.fromZod(procedure.input, 'input', procedure.procedurePath) : undefined;
+  const required = new Set((input?.required ?? []) as string[]);
+  return Object.entries((input?.properties ?? {}) as Record<string, JsonSchema>)
+    .filter(([name]) => !pathParams.has(name))
+    .map(([name, schema]) => ({ name, in: 'query', required: required.has(name), schema }));
+}
+
 function operationOf(procedure: RestProcedure, tag: string, schemas: ComponentSchemas): Operation {
   const { method, path, summary } = procedure.route;
   const isWrite = method === 'POST';
   const pathParams = new Set([...path.matchAll(/:(\w+)/g)].map((match) => match[1] as string));
   const input = procedure.input ? schemas.fromZod(procedure.input, 'input', procedure.procedurePath) : undefined;
   const fields = (input?.properties ?? {}) as Record<string, JsonSchema>;
-  const required = new Set((input?.required ?? []) as string[]);
 
   const parameters: Parameter[] = [...pathParams].map((name) => ({ name, in: 'path', required: true, schema: fields[name] ?? { type: 'string' } }));
   let requestBody: unknown;
@@ -102,9 +157,7 @@ function operationOf(procedure: RestProcedure, tag: string, schemas: ComponentSc
     const bodyRequired = Array.isArray(body.required) && body.required.length > 0;
     requestBody = { required: bodyRequired, content: { 'application/json': { schema: body } } };
   } else {
-    for (const [name, schema] of Object.entries(fields)) {
-      if (!pathParams.has(name)) parameters.push({ name, in: 'query', required: required.has(name), schema });
-    }
+    parameters.push(...queryParameters(procedure, schemas));
   }
 
   const data = procedure.output ? schemas.fromZod(procedure.output, 'output', procedure.procedurePath) : {};
@@ -207,6 +260,7 @@ const DESCRIPTION = `The admin API behind the Run Hub admin panel. Every respons
 with another method, with an \`Allow\` header), permission (403), input (400), the target (404), its state (409).
 
 **Lists** are keyset-paged: pass the \`nextCursor\` of a page as \`cursor\` to get the next; it is \`null\` on the last page.
+A query parameter sent empty (\`?status=\`) is absent. **Exports** (\`…/export\`) stream every row of a list as NDJSON or CSV.
 Timestamps are ISO 8601 in UTC (\`…Z\`); absent values are \`null\`, never omitted.
 
 The same procedures are served to the typed SDK (\`@runhub/client\`) at \`/trpc\`.`;

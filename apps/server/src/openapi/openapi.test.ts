@@ -4,6 +4,7 @@ import { createEvent, createProject, createRun, createSend, createStuckRun } fro
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listExportRoutes } from '../exports/mount.js';
 import { listRestProcedures } from '../rest/routes.js';
 import { createHarness, type Harness, sessionCookie, tokenHeaders } from '../test/harness.js';
 import { type OpenApiDocument, operationIdOf } from './document.js';
@@ -84,12 +85,14 @@ describe('GET /openapi.json', () => {
     });
   });
 
-  it('documents every REST route, and nothing else, with its parameters or body', () => {
+  it('documents every REST route and every export, and nothing else, with its parameters or body', () => {
     const routes = listRestProcedures(appRouter);
     expect(routes.length).toBeGreaterThan(0);
     expect(new Set(routes.map((route) => operationIdOf(route.procedurePath))).size).toBe(routes.length);
     const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
-    expect(documented.sort()).toEqual(routes.map(({ route }) => `${route.method} ${toOpenApiPath(route.path)}`).sort());
+    const exports = listExportRoutes(routes).map(({ spec }) => `GET ${spec.path}`);
+    expect(exports.sort()).toEqual([`GET ${PREFIX}/audit-log/export`, `GET ${PREFIX}/business-events/export`, `GET ${PREFIX}/workflow-runs/export`]);
+    expect(documented.sort()).toEqual([...routes.map(({ route }) => `${route.method} ${toOpenApiPath(route.path)}`), ...exports].sort());
 
     for (const { procedurePath, route } of routes) {
       const operation = doc.paths[toOpenApiPath(route.path)]?.[route.method.toLowerCase()];
@@ -123,6 +126,22 @@ describe('GET /openapi.json', () => {
       content: { 'application/json': { schema: { properties: { reason: { type: 'string' } }, required: ['reason'] } } },
     });
     expect(JSON.stringify(retry?.requestBody)).not.toContain('"id"');
+  });
+
+  it("documents each export with its list's filters (so a new filter is documented by itself), without paging, with format", () => {
+    for (const { procedure, spec, fields } of listExportRoutes(listRestProcedures(appRouter))) {
+      const operation = doc.paths[spec.path]?.get;
+      const list = doc.paths[procedure.route.path]?.get;
+      if (!operation || !list) return expect.fail(`${spec.path} or its list is not documented`);
+      const names = (operation.parameters as { name: string; in: string }[]).map((parameter) => parameter.name);
+      const listNames = (list.parameters as { name: string }[]).map((parameter) => parameter.name).filter((name) => name !== 'limit' && name !== 'cursor');
+      expect(names.sort()).toEqual([...listNames, 'format'].sort());
+      expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '500', '503']);
+      const content = (operation.responses['200'] as { content: Record<string, { schema: { properties?: object } }> }).content;
+      expect(Object.keys(content).sort()).toEqual(['application/x-ndjson', 'text/csv']);
+      expect(Object.keys(content['application/x-ndjson']?.schema.properties ?? {})).toEqual(fields);
+      expect(operation.description).toContain('inhouse.read');
+    }
   });
 
   it('keeps every reference inside the document', () => {
@@ -209,6 +228,24 @@ describe('live responses validate against the document', () => {
     expect(await expectDocumented(retry, await h.app.request(`${PREFIX}/workflow-runs/${failedRunId}/retry`, post('{not json')))).toMatchObject({
       error: { code: 'BAD_REQUEST' },
     });
+  });
+
+  it('exports: every NDJSON line matches the documented row, and a bad filter the documented 400', async () => {
+    for (const { spec } of listExportRoutes(listRestProcedures(appRouter))) {
+      const response = await h.app.request(spec.path, { headers: tokenHeaders() });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/x-ndjson');
+      const validate = ajv.getSchema(`openapi.json#/${pointer('paths', spec.path, 'get', 'responses', '200', 'content', 'application/x-ndjson', 'schema')}`);
+      const rows = (await response.text()).split('\n').filter(Boolean);
+      expect(rows.length, spec.path).toBeGreaterThan(0);
+      for (const line of rows) {
+        if (validate && !validate(JSON.parse(line))) expect.fail(`${spec.path}: ${ajv.errorsText(validate.errors)}\n${line}`);
+      }
+      const bad = await h.app.request(`${spec.path}?cursor=x`, { headers: tokenHeaders() });
+      const documented = doc.paths[spec.path]?.get?.responses['400'] as { $ref: string };
+      const validateError = ajv.getSchema(`openapi.json#${documented.$ref.slice(1)}/${pointer('content', 'application/json', 'schema')}`);
+      expect(validateError?.(await bad.json())).toBe(true);
+    }
   });
 
   it('would catch a response that drifted from its schema', async () => {

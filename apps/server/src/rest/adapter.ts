@@ -22,26 +22,27 @@ export interface RestAdapterOptions {
  * method answer 405, unknown paths under the prefix 404.
  */
 export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions): void {
-  const { procedures } = options;
-  for (const procedure of procedures) {
-    app.on(procedure.route.method, procedure.route.path, async (c) => {
-      const input = await readInput(c, procedure);
-      if (input instanceof Response) return input;
-      try {
-        return ok(c, await procedure.call(requestContext(c, options.context), input));
-      } catch (thrown) {
-        const error = getTRPCErrorFromUnknown(thrown);
-        const { status, body } = describeError(error);
-        if (status >= 500)
-          options.logger.error('procedure failed', { requestId: c.get('requestId'), procedure: procedure.procedurePath, ...errorFields(error) });
-        return fail(c, status, body);
-      }
-    });
-  }
-
-  const methodsByPath = new Map<string, string[]>();
-  for (const { route } of procedures) methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
-  for (const [path, methods] of methodsByPath) {
+  // Each path's handlers, then its 405, path by path in the table's order (static paths first), so
+  // that `GET /workflow-runs/bulk-retry` meets the 405 of `/bulk-retry` before `GET /workflow-runs/:id`.
+  const byPath = new Map<string, RestProcedure[]>();
+  for (const procedure of options.procedures) byPath.set(procedure.route.path, [...(byPath.get(procedure.route.path) ?? []), procedure]);
+  for (const [path, procedures] of byPath) {
+    for (const procedure of procedures) {
+      app.on(procedure.route.method, path, async (c) => {
+        const input = await readInput(c, procedure);
+        if (input instanceof Response) return input;
+        try {
+          return ok(c, await procedure.call(requestContext(c, options.context), input));
+        } catch (thrown) {
+          const error = getTRPCErrorFromUnknown(thrown);
+          const { status, body } = describeError(error);
+          if (status >= 500)
+            options.logger.error('procedure failed', { requestId: c.get('requestId'), procedure: procedure.procedurePath, ...errorFields(error) });
+          return fail(c, status, body);
+        }
+      });
+    }
+    const methods = procedures.map((procedure) => procedure.route.method);
     app.all(path, (c) => {
       c.header('Allow', methods.join(', '));
       return failWith(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${methods.join(' or ')}`);
@@ -53,7 +54,7 @@ export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions)
 /** The procedure's raw input, or the 400 response for a body that is not a JSON object. */
 async function readInput(c: Context<AppEnv>, procedure: RestProcedure): Promise<Record<string, unknown> | Response> {
   const params = c.req.param() as Record<string, string>;
-  if (procedure.route.method === 'GET') return { ...readQuery(c, procedure.numericFields), ...params };
+  if (procedure.route.method === 'GET') return { ...readQuery(c, procedure), ...params };
 
   const text = await c.req.text();
   if (text.trim() === '') return { ...params };
@@ -75,14 +76,22 @@ async function readInput(c: Context<AppEnv>, procedure: RestProcedure): Promise<
 
 /**
  * Query values are strings; a repeated key becomes an array (which the schema then rejects where
- * it expects one value). Fields the schema types as numbers are read as numbers when they are
- * plain decimal integers, and left as text otherwise so the schema names the problem.
+ * it expects one value). An empty value is no value (SPEC part two: forms and proxies send unset
+ * filters as `?status=`), so `?status=&limit=` is the default first page. Fields the schema types
+ * as numbers are read as numbers when they are plain decimal integers, fields it types as booleans
+ * as booleans when they are `true` or `false`; anything else stays text so the schema names the problem.
  */
-function readQuery(c: Context<AppEnv>, numericFields: ReadonlySet<string>): Record<string, unknown> {
+export function readQuery(c: Context<AppEnv>, fields: Pick<RestProcedure, 'numericFields' | 'booleanFields'>): Record<string, unknown> {
   const query: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [key, values] of Object.entries(c.req.queries())) {
-    const read = values.map((value) => (numericFields.has(key) && /^-?\d{1,15}$/.test(value) ? Number(value) : value));
-    query[key] = read.length === 1 ? read[0] : read;
+    const read = values.filter((value) => value !== '').map((value) => typed(key, value, fields));
+    if (read.length > 0) query[key] = read.length === 1 ? read[0] : read;
   }
   return query;
+}
+
+function typed(key: string, value: string, fields: Pick<RestProcedure, 'numericFields' | 'booleanFields'>): unknown {
+  if (fields.numericFields.has(key) && /^-?\d{1,15}$/.test(value)) return Number(value);
+  if (fields.booleanFields.has(key) && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
 }

@@ -1,4 +1,4 @@
-import { listProcedures, type ProcedureEntry, type RestRoute } from '@runhub/router';
+import { type ListExport, listProcedures, type ProcedureEntry, type RestRoute } from '@runhub/router';
 import type { AnyRouter } from '@trpc/server';
 import { z } from 'zod';
 
@@ -13,6 +13,10 @@ export interface RestProcedure {
   output: z.ZodType | undefined;
   /** Input fields that are numbers: query-string values for them are read as numbers. */
   numericFields: ReadonlySet<string>;
+  /** Input fields that are booleans: query-string values `true` and `false` for them are read as booleans. */
+  booleanFields: ReadonlySet<string>;
+  /** The list's export route, when its meta declares one (served by `mountExports`). */
+  export: ListExport | undefined;
   call: ProcedureEntry['call'];
 }
 
@@ -27,7 +31,9 @@ export function listRestProcedures(router: AnyRouter): RestProcedure[] {
       route,
       input: procedure.input,
       output: procedure.output,
-      numericFields: procedure.input ? numericFieldsOf(procedure.input) : new Set(),
+      numericFields: procedure.input ? fieldsOfType(procedure.input, ['integer', 'number']) : new Set(),
+      booleanFields: procedure.input ? fieldsOfType(procedure.input, ['boolean']) : new Set(),
+      export: procedure.meta?.export,
       call: procedure.call,
     });
   }
@@ -35,14 +41,15 @@ export function listRestProcedures(router: AnyRouter): RestProcedure[] {
   return routes.sort((a, b) => Number(a.route.path.includes(':')) - Number(b.route.path.includes(':')));
 }
 
-function numericFieldsOf(schema: z.ZodType): Set<string> {
+/** The input's top-level fields whose JSON Schema type is one of `wanted`. */
+function fieldsOfType(schema: z.ZodType, wanted: readonly string[]): Set<string> {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
     properties?: Record<string, { type?: string | string[] }>;
   };
   const fields = new Set<string>();
   for (const [name, property] of Object.entries(json.properties ?? {})) {
     const types = ([] as string[]).concat(property.type ?? []);
-    if (types.includes('integer') || types.includes('number')) fields.add(name);
+    if (types.some((type) => wanted.includes(type))) fields.add(name);
   }
   return fields;
 }
