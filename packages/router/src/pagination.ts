@@ -126,6 +126,19 @@ function decodeJson(text: string): unknown {
 
 export const zIsoTimestamp = z.iso.datetime();
 
+/**
+ * A timestamptz column as SPEC's wire timestamp, made by PostgreSQL exactly as `toISOString()`
+ * writes it (UTC, milliseconds truncated, `…Z`); null stays null. A row read this way costs no
+ * Date parse in the driver and no `toISOString()` after, which is a fifth of a list row's CPU and
+ * much of its garbage (what an export of a million rows spends its time on).
+ *
+ * @example
+ * db.selectFrom('workflow_runs as r').select(isoTimestamp<string | null>('r.started_at').as('started_at'))
+ */
+export function isoTimestamp<T extends string | null = string>(column: string): RawBuilder<T> {
+  return sql<T>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
 /** A Date as SPEC's wire timestamp (`toISOString()`, UTC, `…Z`), null kept as null. */
 export function toIso(value: Date | null): string | null {
   return value === null ? null : value.toISOString();

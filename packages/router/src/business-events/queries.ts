@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import { isoTimestamp } from '../pagination.js';
 import {
   type BusinessEventDto,
   EVENTS_LIST,
@@ -24,7 +25,10 @@ function utcMidnight(day: string, plusDays = 0): RawBuilder<Date> {
   return sql<Date>`((${day}::date + ${plusDays}::int)::timestamp at time zone 'UTC')`;
 }
 
-/** The event columns every answer shows, joined with the project's name. Explicit: nothing else leaks. */
+/**
+ * The event columns every answer shows, joined with the project's name, timestamps already as wire
+ * text (`isoTimestamp`). Explicit: nothing else leaks.
+ */
 function selectEvents(db: Kysely<Database>) {
   return db
     .selectFrom('business_events as e')
@@ -35,8 +39,8 @@ function selectEvents(db: Kysely<Database>) {
       'e.project_id',
       'p.name as project_name',
       'e.event_type',
-      'e.occurred_at',
-      'e.received_at',
+      isoTimestamp('e.occurred_at').as('occurred_at'),
+      isoTimestamp('e.received_at').as('received_at'),
       'e.source',
       'e.actor_type',
       'e.actor_id',
@@ -58,8 +62,8 @@ function toEventDto(row: EventRow): BusinessEventDto {
     projectId: row.project_id,
     projectName: row.project_name,
     eventType: row.event_type,
-    occurredAt: row.occurred_at.toISOString(),
-    receivedAt: row.received_at.toISOString(),
+    occurredAt: row.occurred_at,
+    receivedAt: row.received_at,
     source: row.source,
     actorType: row.actor_type,
     actorId: row.actor_id,

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { type Kysely, sql } from 'kysely';
 import { selectAuditEntries, toAuditEntry } from '../audit-log/queries.js';
 import type { Clock } from '../clock.js';
-import { toIso } from '../pagination.js';
+import { isoTimestamp, toIso } from '../pagination.js';
 import {
   type ListRunsInput,
   type ListRunsOutput,
@@ -19,7 +19,10 @@ import {
 } from './schemas.js';
 import { runsMatching } from './selection.js';
 
-/** The run columns every run answer shows, joined with the project's name. Explicit: nothing else leaks. */
+/**
+ * The run columns every run answer shows, joined with the project's name, timestamps already as
+ * wire text (`isoTimestamp`). Explicit: nothing else leaks.
+ */
 function selectRuns(db: Kysely<Database>, filter: RunFilter, clock: Clock) {
   return runsMatching(db, filter, clock)
     .innerJoin('projects as p', 'p.id', 'r.project_id')
@@ -30,10 +33,10 @@ function selectRuns(db: Kysely<Database>, filter: RunFilter, clock: Clock) {
       'r.action_id',
       'r.status',
       'r.idempotency_key',
-      'r.requested_at',
-      'r.started_at',
-      'r.completed_at',
-      'r.lease_expires_at',
+      isoTimestamp('r.requested_at').as('requested_at'),
+      isoTimestamp<string | null>('r.started_at').as('started_at'),
+      isoTimestamp<string | null>('r.completed_at').as('completed_at'),
+      isoTimestamp<string | null>('r.lease_expires_at').as('lease_expires_at'),
       'r.attempts',
       'r.max_attempts',
       'r.params',
@@ -54,10 +57,10 @@ export function toRunDto(row: RunRow): WorkflowRunDto {
     actionId: row.action_id,
     status: row.status,
     idempotencyKey: row.idempotency_key,
-    requestedAt: row.requested_at.toISOString(),
-    startedAt: toIso(row.started_at),
-    completedAt: toIso(row.completed_at),
-    leaseExpiresAt: toIso(row.lease_expires_at),
+    requestedAt: row.requested_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    leaseExpiresAt: row.lease_expires_at,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     params: row.params,
