@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { loadOrCreateLocalAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { boundHeapGrowth } from './heap.js';
 import { createLogger, errorFields } from './logger.js';
 import { startRollupScheduler } from './rollup-scheduler.js';
 
@@ -14,6 +15,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const ROLLUP_STATEMENT_TIMEOUT_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
+  boundHeapGrowth();
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const embedded = !config.databaseUrl;

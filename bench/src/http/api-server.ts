@@ -1,12 +1,13 @@
 import { createDatabase } from '@runhub/db';
 import { createRollupCoordinator } from '@runhub/router';
-import { createApp, createLogger } from '@runhub/server';
+import { boundHeapGrowth, createApp, createLogger } from '@runhub/server';
 import { childSetting, serveAsChild } from './child.js';
 
 // The real app, configured as `apps/server/src/main.ts` configures it with DATABASE_URL set: the
 // default pool and statement timeout, and one JSON log line per request at `info` (the bench sends
 // the child's stdout to /dev/null, so the lines are written and dropped, as a log shipper would take them).
 // The rollup is created but its scheduler is not started, so no rollup runs during the load.
+boundHeapGrowth();
 const db = createDatabase({ url: childSetting('BENCH_CHILD_DATABASE_URL'), statementTimeoutMs: 5000 });
 const app = createApp({
   db,

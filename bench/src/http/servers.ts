@@ -4,6 +4,8 @@ import type { ChildMessage, ParentMessage, ProcessUsage } from './child.js';
 
 export interface ChildServer {
   baseUrl: string;
+  /** The server process's id, for reading its memory from `/proc`. */
+  pid: number;
   /** CPU time and peak RSS of the server process so far. */
   usage(): Promise<ProcessUsage>;
   stop(): Promise<void>;
@@ -20,6 +22,7 @@ export async function startChildServer(server: string, env: Record<string, strin
   const { port } = await nextMessage(child, 'listening', START_TIMEOUT_MS, `${server} did not start`);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
     usage: async () => {
       const reply = nextMessage(child, 'usage', 5000, `${server} did not report its usage`);
       child.send({ type: 'usage' } satisfies ParentMessage);

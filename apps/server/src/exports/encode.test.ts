@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { exportEncoding } from './encode.js';
+import { CHUNK_CHARS, exportEncoding } from './encode.js';
 
 describe('CSV cells', () => {
   const csv = exportEncoding('csv', ['text', 'nested', 'count', 'flag', 'missing']);
-  const row = (text: string) => csv.page([{ text, nested: null, count: 1, flag: true, missing: null }]);
+  const row = (text: string) => csv.page([{ text, nested: null, count: 1, flag: true, missing: null }]).join('');
 
   it('has a header of the field names and CRLF line ends', () => {
     expect(csv.preamble).toBe('text,nested,count,flag,missing\r\n');
@@ -11,7 +11,7 @@ describe('CSV cells', () => {
   });
 
   it('writes null as an empty cell, numbers and booleans as text, nested values as JSON text', () => {
-    expect(csv.page([{ text: 'a', nested: { b: [1, 'two', null] }, count: 42, flag: false, missing: null }])).toBe(
+    expect(csv.page([{ text: 'a', nested: { b: [1, 'two', null] }, count: 42, flag: false, missing: null }]).join('')).toBe(
       'a,"{""b"":[1,""two"",null]}",42,false,\r\n',
     );
   });
@@ -48,6 +48,20 @@ describe('NDJSON', () => {
     const ndjson = exportEncoding('ndjson', ['a']);
     expect(ndjson.preamble).toBe('');
     expect(ndjson.contentType).toBe('application/x-ndjson');
-    expect(ndjson.page([{ a: 1, b: 'x\ny' }, { a: null }])).toBe('{"a":1,"b":"x\\ny"}\n{"a":null}\n');
+    expect(ndjson.page([{ a: 1, b: 'x\ny' }, { a: null }]).join('')).toBe('{"a":1,"b":"x\\ny"}\n{"a":null}\n');
+  });
+});
+
+describe('chunks', () => {
+  it.each(['ndjson', 'csv'] as const)('%s: a page comes in chunks of at most CHUNK_CHARS characters, whole rows each', (format) => {
+    const encoding = exportEncoding(format, ['id', 'text']);
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ id: i, text: 'x'.repeat(300) }));
+    const chunks = encoding.page(rows);
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const chunk of chunks) {
+      expect(chunk.length).toBeLessThanOrEqual(CHUNK_CHARS);
+      expect(chunk.endsWith('\n')).toBe(true);
+    }
+    expect(chunks.join('').split('\n').filter(Boolean)).toHaveLength(1000);
   });
 });

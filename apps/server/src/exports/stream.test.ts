@@ -24,7 +24,7 @@ function stream(count: number, failAt?: number) {
     first: [{ page: 1 }],
     pages,
     preamble: 'header\n',
-    encode: (rows) => rows.map((row) => `${JSON.stringify(row)}\n`).join(''),
+    encode: (rows) => rows.map((row) => `${JSON.stringify(row)}\n`),
     onEnd: (outcome, rows) => ends.push({ outcome, rows }),
   });
   return { state, pages, ends, reader: body.getReader() };
@@ -64,9 +64,16 @@ describe('exportStream', () => {
 
   it('errors the stream on a failure midway, so the client never takes it for a whole file', async () => {
     const { ends, reader } = stream(10, 3);
-    await reader.read();
-    await reader.read();
-    await expect(reader.read()).rejects.toThrow('the database went away');
+    const received: string[] = [];
+    const failure = (async () => {
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) return 'ended like a whole file';
+        received.push(new TextDecoder().decode(chunk.value));
+      }
+    })();
+    await expect(failure).rejects.toThrow('the database went away');
+    expect(received).toEqual(['header\n', '{"page":1}\n', '{"page":2}\n']);
     expect(ends).toEqual([{ outcome: 'failed', rows: 2 }]);
   });
 });

@@ -7,16 +7,17 @@ export interface ExportStreamOptions {
   /** The rest of the walk. */
   pages: AsyncGenerator<readonly object[], void, undefined>;
   preamble: string;
-  encode(rows: readonly object[]): string;
+  /** A page as chunks of text (small ones: see `CHUNK_CHARS`). */
+  encode(rows: readonly object[]): string[];
   /** Called once, when the walk has stopped for good: its outcome, the rows sent, and the error of a failure. */
   onEnd(outcome: ExportOutcome, rows: number, error?: unknown): void;
 }
 
 /**
  * The body of an export: one page is read from the database only when the client has taken the
- * one before (a pull stream with a queue of one chunk; the HTTP server pulls again only once the
- * socket drains), so memory stays at about a page whatever the number of rows and however slow the
- * client. When the client goes away the walk is stopped: the page being read (if any) finishes and
+ * one before (a pull stream: a page's chunks are queued, and the next page is read only once the
+ * queue is empty; the HTTP server takes a chunk only once the socket drained), so memory stays at
+ * about a page whatever the number of rows and however slow the client. When the client goes away the walk is stopped: the page being read (if any) finishes and
  * releases its connection, and no other is read. A failure midway errors the stream, so the client
  * sees a broken transfer rather than a file that looks complete.
  *
@@ -54,14 +55,14 @@ export function exportStream(options: ExportStreamOptions): ReadableStream<Uint8
               }
               rows = next.value;
             }
-            const text = preamble + options.encode(rows);
+            const chunks = options.encode(rows);
+            if (preamble) chunks.unshift(preamble);
             preamble = '';
             sent += rows.length;
+            // A page's chunks are queued together; the next page waits until the client took them all.
+            for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
             // A stream takes no empty chunk: an empty page (nothing matched) pulls on to the end of the walk.
-            if (text.length > 0) {
-              controller.enqueue(encoder.encode(text));
-              return;
-            }
+            if (chunks.length > 0) return;
           }
         } catch (error) {
           if (cancelled) return;
@@ -76,6 +77,7 @@ export function exportStream(options: ExportStreamOptions): ReadableStream<Uint8
         end('aborted');
       },
     },
+    // Pull again only when every chunk of the page before has been taken.
     { highWaterMark: 1 },
   );
 }
