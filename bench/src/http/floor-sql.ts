@@ -2,9 +2,12 @@
 // out by hand for the floor server. The bench checks before measuring that the floor answers the
 // same rows as the API, so a drift between the two fails loudly instead of skewing the ratios.
 
+/** A timestamp as the API selects it: wire text made by PostgreSQL (`isoTimestamp` in pagination.ts). */
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${column.split('.')[1]}`;
+
 export const RUNS_PAGE = `
-  select r.id, r.project_id, p.name as project_name, r.action_id, r.status, r.idempotency_key, r.requested_at,
-         r.started_at, r.completed_at, r.lease_expires_at, r.attempts, r.max_attempts, r.params, r.result,
+  select r.id, r.project_id, p.name as project_name, r.action_id, r.status, r.idempotency_key, ${iso('r.requested_at')},
+         ${iso('r.started_at')}, ${iso('r.completed_at')}, ${iso('r.lease_expires_at')}, r.attempts, r.max_attempts, r.params, r.result,
          r.outcome, r.error, r.retry_of, r.requested_at::text as sort_key
   from workflow_runs as r
   inner join projects as p on p.id = r.project_id
@@ -13,7 +16,7 @@ export const RUNS_PAGE = `
   limit $2`;
 
 const EVENT_COLUMNS = `
-  e.id, e.public_id, e.project_id, p.name as project_name, e.event_type, e.occurred_at, e.received_at, e.source,
+  e.id, e.public_id, e.project_id, p.name as project_name, e.event_type, ${iso('e.occurred_at')}, ${iso('e.received_at')}, e.source,
   e.actor_type, e.actor_id, e.entity_type, e.entity_id, e.session_id, e.anonymous_id, e.correlation_id, e.payload,
   to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_key`;
 
