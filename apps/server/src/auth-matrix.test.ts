@@ -42,6 +42,8 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
   'GET /v1/admin/inhouse/kpi-health/summary': async () => ({ path: '/v1/admin/inhouse/kpi-health/summary' }),
   'GET /v1/admin/inhouse/kpi-health/projects': async () => ({ path: '/v1/admin/inhouse/kpi-health/projects' }),
   'GET /v1/admin/inhouse/kpi-health/rollup-job': async () => ({ path: '/v1/admin/inhouse/kpi-health/rollup-job' }),
+  'GET /v1/admin/inhouse/kpi-health/projects/:projectId': async () => ({ path: `/v1/admin/inhouse/kpi-health/projects/${projectId}?days=7` }),
+  'GET /v1/admin/inhouse/kpi-health/rollup-runs': async () => ({ path: '/v1/admin/inhouse/kpi-health/rollup-runs?limit=5' }),
   'POST /v1/admin/inhouse/kpi-health/trigger-rollup': async () => ({
     path: '/v1/admin/inhouse/kpi-health/trigger-rollup',
     body: { projectId, reason: 'auth matrix' },
