@@ -9,6 +9,9 @@ import { type Kysely, sql } from 'kysely';
 import type { AppEnv } from './env.js';
 import { failWith } from './envelope.js';
 import { errorFields, type Logger } from './logger.js';
+import { httpMetrics } from './metrics/http-metrics.js';
+import { mountMetrics } from './metrics/metrics-endpoint.js';
+import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { identify, requireCredentials } from './middleware/admin-auth.js';
 import { requestLog } from './middleware/request-log.js';
 import { mountApiDocs } from './openapi/mount.js';
@@ -31,6 +34,10 @@ export interface AppOptions {
   readinessTimeoutMs?: number;
   /** Browser origins allowed to call (the admin panel's); none by default, so CORS stays closed. */
   corsOrigins?: readonly string[];
+  /** This instance's metrics at `GET /metrics` (a registry of its own by default); `false`: none, and no request timing. */
+  metrics?: ServerMetrics | false;
+  /** Bearer tokens `/metrics` requires (`METRICS_TOKEN`); none: it is open. */
+  metricsTokens?: readonly string[];
 }
 
 /**
@@ -46,7 +53,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const context: ContextDependencies = { db, rollup: options.rollup, clock: options.clock };
   // Walked once: the REST adapter and the OpenAPI document are both derived from this table.
   const procedures = listRestProcedures(appRouter);
+  const metrics = options.metrics ?? createServerMetrics({ db, clock: options.clock, settings: options.rollup.settings });
 
+  if (metrics) app.use('*', httpMetrics(metrics, { routes: () => app.routes, trpcRouter: appRouter }));
   app.use('*', requestLog(logger));
   app.use('*', secureHeaders());
   const origins = options.corsOrigins ?? [];
@@ -76,6 +85,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       return failWith(c, 'SERVICE_UNAVAILABLE', 'The database is unavailable');
     }
   });
+  if (metrics) mountMetrics(app, metrics, { tokens: options.metricsTokens ?? [] });
   mountApiDocs(app, { procedures, maxBodyBytes: MAX_BODY_BYTES });
 
   app.use('/trpc/*', identify(options.auth));

@@ -12,7 +12,16 @@ describe('loadConfig', () => {
       rollupIntervalMinutes: 15,
       kpiStaleAfterMinutes: 30,
       logLevel: 'info',
+      metricsTokens: [],
     });
+  });
+
+  it('reads METRICS_TOKEN as the bearer tokens of /metrics, comma-separated for rotation', () => {
+    expect(loadConfig({ METRICS_TOKEN: 'metrics-token-0123456789, metrics-token-abcdefghij' }).metricsTokens).toEqual([
+      'metrics-token-0123456789',
+      'metrics-token-abcdefghij',
+    ]);
+    expect(loadConfig({ METRICS_TOKEN: '' }).metricsTokens).toEqual([]);
   });
 
   it('splits comma-separated tokens and secrets for rotation', () => {
@@ -29,14 +38,16 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['DATABASE_URL', 'mysql://x'],
     ['ADMIN_TOKEN', 'short'],
+    ['METRICS_TOKEN', 'short'],
   ])('refuses a bad %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(name));
   });
 
-  it('never echoes a secret in its message', () => {
+  it.each(['ADMIN_TOKEN', 'METRICS_TOKEN'])('never echoes a secret of %s in its message', (name) => {
+    expect(() => loadConfig({ [name]: 'tiny-secret' })).toThrowError(ConfigError);
     try {
-      loadConfig({ ADMIN_TOKEN: 'tiny-secret' });
+      loadConfig({ [name]: 'tiny-secret' });
     } catch (error) {
       expect(String(error)).not.toContain('tiny-secret');
     }

@@ -60,6 +60,7 @@ const ZEnv = z.object({
     .transform((value) => value || 'info')
     .pipe(z.enum(['debug', 'info', 'warn', 'error', 'silent'])),
   CORS_ORIGINS: commaList,
+  METRICS_TOKEN: commaList.pipe(z.array(z.string().min(16, 'each token must have at least 16 characters'))),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -76,6 +77,8 @@ export interface Config {
   dbStatementTimeoutMs: number;
   logLevel: LogLevel;
   corsOrigins: string[];
+  /** Bearer tokens that may read `/metrics`; empty: it is open. */
+  metricsTokens: string[];
 }
 
 export class ConfigError extends Error {}
@@ -89,7 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const secret = name === 'ADMIN_TOKEN' || name === 'SESSION_SECRET' || name === 'DATABASE_URL';
+      const secret = name === 'ADMIN_TOKEN' || name === 'SESSION_SECRET' || name === 'DATABASE_URL' || name === 'METRICS_TOKEN';
       return `${name}: ${secret ? issue.message.replace(/"[^"]*"/g, '"…"') : issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -107,5 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
+    metricsTokens: e.METRICS_TOKEN,
   };
 }

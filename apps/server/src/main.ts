@@ -7,6 +7,7 @@ import { loadOrCreateLocalAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, errorFields } from './logger.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
 import { startRollupScheduler } from './rollup-scheduler.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -52,23 +53,31 @@ async function main(): Promise<void> {
   // On PostgreSQL the rollup gets its own small pool without the request-sized timeouts; the embedded
   // database is one in-process instance and must stay one handle.
   const rollupDb = embedded ? db : createDatabase({ ...databaseConfig, statementTimeoutMs: ROLLUP_STATEMENT_TIMEOUT_MS, poolSize: 2 });
+  const metrics = createServerMetrics({
+    db,
+    settings: { intervalMinutes: config.rollupIntervalMinutes, staleAfterMinutes: config.kpiStaleAfterMinutes },
+    onGaugeError: (error) => logger.warn('metrics gauges could not be read', errorFields(error)),
+  });
   const rollup = createRollupCoordinator(rollupDb, {
     intervalMinutes: config.rollupIntervalMinutes,
     statementTimeoutMs: ROLLUP_STATEMENT_TIMEOUT_MS,
     staleAfterMinutes: config.kpiStaleAfterMinutes,
     onError: (error) => logger.warn('KPI rollup could not run', errorFields(error)),
     onRunFinished: (run) => {
+      metrics.recordRollupRun(run);
       if (run.error) logger.warn('KPI rollup finished with errors', { ...run });
       else logger.info('KPI rollup finished', { ...run });
     },
   });
-  const scheduler = startRollupScheduler(rollup, { logger });
+  const scheduler = startRollupScheduler(rollup, { logger, onBeat: (outcome) => metrics.recordSchedulerBeat(outcome) });
   const app = createApp({
     db,
     auth: { adminTokens: config.adminTokens, sessionSecrets: config.sessionSecrets },
     logger,
     corsOrigins: config.corsOrigins,
     rollup,
+    metrics,
+    metricsTokens: config.metricsTokens,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
@@ -93,6 +102,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
+      logger.info('HTTP server closed; stopping the KPI rollup after its current batch');
       scheduler
         .stop()
         .then(() => Promise.all([db.destroy(), rollupDb === db ? undefined : rollupDb.destroy()]))

@@ -12,12 +12,13 @@ export { type SessionClaims, signSessionJwt, verifySessionJwt } from './auth/ses
 export { type Clock, databaseClock, type FixedClock, fixedClock } from './clock.js';
 export { type Context, type ContextOptions, createContextInner, type RollupAccess, type RollupSettings } from './context.js';
 export { AppError, classifyDatabaseError, describeError, ERROR_CODES, type ErrorBody, type ErrorCode, type ErrorIssue, issuesFromZod } from './errors.js';
+export { type OperationalGauges, readOperationalGauges } from './gauges.js';
 export { listProcedures, type ProcedureEntry } from './procedures.js';
 export {
   createRollupCoordinator,
   type RollupCoordinator,
   type RollupCoordinatorOptions,
 } from './rollup/coordinator.js';
-export { type RollupNowOptions, type RunOutcome, runRollupNow } from './rollup/runs.js';
+export { type RollupMode, type RollupNowOptions, type RunOutcome, runRollupNow } from './rollup/runs.js';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root.js';
 export { type ProcedureMeta, type RestRoute, type TrustedOutput, trustedOutput } from './trpc.js';

@@ -14,7 +14,7 @@ const RUNS_IN_AVERAGE = 20;
  * up or not within `staleAfterMinutes`, else `healthy`; with today's totals in its own time zone.
  * One index probe per project for each of: its latest event, its state, today's bucket.
  */
-function projectHealth(db: Kysely<Database>, clock: Clock, staleAfterMinutes: number) {
+export function projectHealth(db: Kysely<Database>, clock: Clock, staleAfterMinutes: number) {
   const now = clock.now();
   return (
     db
