@@ -12,7 +12,15 @@ describe('loadConfig', () => {
       rollupIntervalMinutes: 15,
       kpiStaleAfterMinutes: 30,
       logLevel: 'info',
+      consoleEnabled: true,
     });
+  });
+
+  it('turns the console off with CONSOLE_ENABLED=false, in any case', () => {
+    expect(loadConfig({ CONSOLE_ENABLED: 'false' }).consoleEnabled).toBe(false);
+    expect(loadConfig({ CONSOLE_ENABLED: ' FALSE ' }).consoleEnabled).toBe(false);
+    expect(loadConfig({ CONSOLE_ENABLED: 'true' }).consoleEnabled).toBe(true);
+    expect(loadConfig({ CONSOLE_ENABLED: '' }).consoleEnabled).toBe(true);
   });
 
   it('splits comma-separated tokens and secrets for rotation', () => {
@@ -29,6 +37,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['DATABASE_URL', 'mysql://x'],
     ['ADMIN_TOKEN', 'short'],
+    ['CONSOLE_ENABLED', 'no'],
   ])('refuses a bad %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(name));

@@ -60,6 +60,12 @@ const ZEnv = z.object({
     .transform((value) => value || 'info')
     .pipe(z.enum(['debug', 'info', 'warn', 'error', 'silent'])),
   CORS_ORIGINS: commaList,
+  CONSOLE_ENABLED: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').trim().toLowerCase() || 'true')
+    .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
+    .transform((value) => value === 'true'),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -76,6 +82,8 @@ export interface Config {
   dbStatementTimeoutMs: number;
   logLevel: LogLevel;
   corsOrigins: string[];
+  /** Serve the admin console at `/admin/inhouse/*` (and redirect `/` to it). */
+  consoleEnabled: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -107,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
+    consoleEnabled: e.CONSOLE_ENABLED,
   };
 }

@@ -6,6 +6,8 @@ import { sql } from 'kysely';
 import { loadOrCreateLocalAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { ConsoleBuildMissingError, loadConsoleFiles, resolveConsoleDir } from './console/files.js';
+import { CONSOLE_HOME } from './console/mount.js';
 import { createLogger, errorFields } from './logger.js';
 import { startRollupScheduler } from './rollup-scheduler.js';
 
@@ -17,6 +19,8 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const embedded = !config.databaseUrl;
+  // Before any database work: a missing build stops the start at once, saying how to fix it.
+  const consoleFiles = config.consoleEnabled ? loadConsoleFiles(resolveConsoleDir()) : undefined;
 
   if (!embedded && config.adminTokens.length === 0 && config.sessionSecrets.length === 0) {
     throw new ConfigError(
@@ -69,12 +73,14 @@ async function main(): Promise<void> {
     logger,
     corsOrigins: config.corsOrigins,
     rollup,
+    consoleFiles,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
     const lines = [
       '',
       `Run Hub Admin API listening on ${url} (${where})`,
+      config.consoleEnabled ? `  admin console: ${url}${CONSOLE_HOME} (sign in with the admin token)` : '',
       `  try: curl -H 'x-sheen-admin-token: ${generatedToken ?? '<one of ADMIN_TOKEN>'}' ${url}/v1/admin/inhouse/workflow-runs?limit=5`,
       generatedToken ? `  the admin token is kept in ${config.dataDir}/admin-token (set ADMIN_TOKEN to choose your own)` : '',
       '',
@@ -108,7 +114,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof ConsoleBuildMissingError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
