@@ -78,10 +78,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     trpcServer({
       router: appRouter,
       endpoint: '/trpc',
-      createContext: (_opts, c) =>
+      createContext: async (_opts, c) =>
         createContextInner({
           db,
-          actor: authenticate(c.req.raw.headers, options.auth),
+          actor: await authenticate(c.req.raw.headers, options.auth),
           requestId: (c.get('requestId') as string | undefined) ?? null,
           ...(options.clock ? { clock: options.clock } : {}),
           ...(options.rollup ? { rollup: options.rollup } : {}),

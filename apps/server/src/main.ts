@@ -66,7 +66,11 @@ async function main(): Promise<void> {
   const scheduler = startRollupScheduler(rollup, { logger });
   const app = createApp({
     db,
-    auth: { adminTokens: config.adminTokens, sessionSecrets: config.sessionSecrets },
+    auth: {
+      adminTokens: config.adminTokens,
+      sessionSecrets: config.sessionSecrets,
+      sessionMaxLifetimeSeconds: config.sessionMaxLifetimeHours * 3600,
+    },
     logger,
     corsOrigins: config.corsOrigins,
     rollup,

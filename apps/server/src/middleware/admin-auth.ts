@@ -13,7 +13,7 @@ import { failWith } from '../envelope.js';
  */
 export function adminAuth(config: AuthConfig): MiddlewareHandler<AppEnv> {
   return async function adminAuthHandler(c, next) {
-    const actor = authenticate(c.req.raw.headers, config);
+    const actor = await authenticate(c.req.raw.headers, config);
     if (!actor) return failWith(c, 'UNAUTHORIZED', 'Missing or invalid credentials');
     c.set('actor', actor);
     await next();
