@@ -22,9 +22,9 @@ beforeAll(async () => {
     const project = await createProject(testDb.db, { name: 'E2E Store' });
     for (let i = 0; i < 5; i++) await createRun(testDb.db, project.id, { status: i % 2 ? 'failed' : 'succeeded' });
     token = 'e2e-admin-token-0123456789abcdef';
-    server = await startServer({ DATABASE_URL: testDb.url ?? '', ADMIN_TOKEN: token, RUNHUB_DATA_DIR: dataDir });
+    server = await startServer({ DATABASE_URL: testDb.url ?? '', ADMIN_TOKEN: token, RUNHUB_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
   } else {
-    server = await startServer({ RUNHUB_DATA_DIR: dataDir });
+    server = await startServer({ RUNHUB_DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
   }
 }, 120_000);
@@ -39,6 +39,18 @@ describe('the server process', () => {
   it('prints its URL and how to authenticate', () => {
     expect(server.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     if (!testDb) expect(server.output()).toContain(token);
+  });
+
+  it('logs plain JSON lines to a stdout that is not a terminal', () => {
+    const logLines = server
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
+    expect(logLines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ level: 'info', msg: 'database ready', time: expect.any(String) }),
+    );
+    // pino-pretty's lines start with the time in brackets; they belong on a terminal only.
+    expect(server.stdout()).not.toMatch(/^\[\d{2}:\d{2}/m);
   });
 
   it('serves the same runs to the typed client and to plain fetch on the REST path', async () => {
