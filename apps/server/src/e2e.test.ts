@@ -38,7 +38,14 @@ afterAll(async () => {
 describe('the server process', () => {
   it('prints its URL and how to authenticate', () => {
     expect(server.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
-    if (!testDb) expect(server.output()).toContain(token);
+    expect(server.stdout()).toMatch(/try: curl -H /);
+  });
+
+  it.skipIf(process.env.TEST_DATABASE_URL)('keeps a generated token off a stdout that is not a terminal, naming its file', () => {
+    const file = join(dataDir, 'admin-token');
+    expect(server.output()).not.toContain(token);
+    expect(server.stdout()).toContain(`the admin token is kept in ${file}`);
+    expect(server.stdout()).toContain(`"x-sheen-admin-token: $(cat '${file}')"`);
   });
 
   it('logs plain JSON lines to a stdout that is not a terminal', () => {
