@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       dataDir: '.runhub',
       adminTokens: [],
       sessionSecrets: [],
+      sessionMaxLifetimeHours: 744,
       rollupIntervalMinutes: 15,
       kpiStaleAfterMinutes: 30,
       logLevel: 'info',
@@ -29,6 +30,11 @@ describe('loadConfig', () => {
     expect(config.sessionSecrets).toHaveLength(2);
   });
 
+  it('reads SESSION_MAX_LIFETIME_HOURS', () => {
+    expect(loadConfig({ SESSION_MAX_LIFETIME_HOURS: '12' }).sessionMaxLifetimeHours).toBe(12);
+    expect(loadConfig({ SESSION_MAX_LIFETIME_HOURS: ' ' }).sessionMaxLifetimeHours).toBe(744);
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -38,6 +44,10 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['ADMIN_TOKEN', 'short'],
     ['CONSOLE_ENABLED', 'no'],
+    ['SESSION_MAX_LIFETIME_HOURS', '0'],
+    ['SESSION_MAX_LIFETIME_HOURS', '-1'],
+    ['SESSION_MAX_LIFETIME_HOURS', '1.5'],
+    ['SESSION_MAX_LIFETIME_HOURS', 'forever'],
   ])('refuses a bad %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(name));

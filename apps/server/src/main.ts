@@ -10,6 +10,7 @@ import { ConsoleBuildMissingError, loadConsoleFiles, resolveConsoleDir } from '.
 import { CONSOLE_HOME } from './console/mount.js';
 import { createLogger, errorFields } from './logger.js';
 import { startRollupScheduler } from './rollup-scheduler.js';
+import { startupBanner } from './startup-banner.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 /** A first full rebuild of a large project takes far longer than any request may. */
@@ -27,10 +28,10 @@ async function main(): Promise<void> {
       'Refusing to start: DATABASE_URL is set but neither ADMIN_TOKEN nor SESSION_SECRET is, so no one could authenticate. Set at least one.',
     );
   }
-  let generatedToken: string | undefined;
+  let generated: { token: string; file: string } | undefined;
   if (embedded && config.adminTokens.length === 0) {
-    generatedToken = loadOrCreateLocalAdminToken(config.dataDir).token;
-    config.adminTokens.push(generatedToken);
+    generated = loadOrCreateLocalAdminToken(config.dataDir);
+    config.adminTokens.push(generated.token);
   }
 
   const databaseConfig = {
@@ -69,7 +70,11 @@ async function main(): Promise<void> {
   const scheduler = startRollupScheduler(rollup, { logger });
   const app = createApp({
     db,
-    auth: { adminTokens: config.adminTokens, sessionSecrets: config.sessionSecrets },
+    auth: {
+      adminTokens: config.adminTokens,
+      sessionSecrets: config.sessionSecrets,
+      sessionMaxLifetimeSeconds: config.sessionMaxLifetimeHours * 3600,
+    },
     logger,
     corsOrigins: config.corsOrigins,
     rollup,
@@ -77,15 +82,8 @@ async function main(): Promise<void> {
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
-    const lines = [
-      '',
-      `Run Hub Admin API listening on ${url} (${where})`,
-      config.consoleEnabled ? `  admin console: ${url}${CONSOLE_HOME} (sign in with the admin token)` : '',
-      `  try: curl -H 'x-sheen-admin-token: ${generatedToken ?? '<one of ADMIN_TOKEN>'}' ${url}/v1/admin/inhouse/workflow-runs?limit=5`,
-      generatedToken ? `  the admin token is kept in ${config.dataDir}/admin-token (set ADMIN_TOKEN to choose your own)` : '',
-      '',
-    ];
-    process.stdout.write(lines.filter((line, i) => line !== '' || i === 0 || i === lines.length - 1).join('\n'));
+    const consoleUrl = config.consoleEnabled ? `${url}${CONSOLE_HOME}` : undefined;
+    process.stdout.write(startupBanner({ url, database: where, generated, terminal: process.stdout.isTTY === true, consoleUrl }));
   });
 
   let stopping = false;
