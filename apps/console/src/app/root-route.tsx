@@ -10,15 +10,9 @@ function Layout() {
       <header className="top-bar">
         <span className="brand">Run Hub admin</span>
         <nav aria-label="Pages">
-          <Link to="/workflows" activeProps={{ 'aria-current': 'page' }}>
-            Workflows
-          </Link>
-          <Link to="/business-events" activeProps={{ 'aria-current': 'page' }}>
-            Business events
-          </Link>
-          <Link to="/kpi-health" activeProps={{ 'aria-current': 'page' }}>
-            KPI health
-          </Link>
+          <Link to="/workflows">Workflows</Link>
+          <Link to="/business-events">Business events</Link>
+          <Link to="/kpi-health">KPI health</Link>
         </nav>
         <div className="who">
           {state.status === 'signed-in' && state.via === 'token' ? (

@@ -18,6 +18,7 @@ export function TypeStats({ stats, selected }: { stats: EventStats; selected: st
             <Link
               from="/business-events"
               search={(prev) => ({ ...prev, eventType: row.eventType === selected ? undefined : row.eventType, cursor: undefined })}
+              activeOptions={{ exact: true }}
               aria-current={row.eventType === selected ? 'true' : undefined}
             >
               <code>{row.eventType}</code>

@@ -4,7 +4,7 @@ import { useTRPC } from '../../api/client.js';
 import { formatDuration, formatNumber } from '../../ui/format.js';
 import { QueryView } from '../../ui/states.js';
 import { ProjectsTable } from './projects-table.js';
-import { projectsQuery, rollupJobQuery, summaryQuery } from './queries.js';
+import { kpiHealthPathKey, projectsQuery, rollupJobQuery, summaryQuery } from './queries.js';
 import { RollupJobPanel } from './rollup-job-panel.js';
 import { useRefreshWhenRollupEnds } from './rollup-status.js';
 import { SummaryCards } from './summary-cards.js';
@@ -17,7 +17,7 @@ export function KpiHealthPage() {
   const running = job.data?.status === 'running';
   const summary = useQuery(summaryQuery(trpc, running));
   const projects = useQuery(projectsQuery(trpc, running));
-  useRefreshWhenRollupEnds(trpc, job.data?.status);
+  useRefreshWhenRollupEnds(job.data?.status, kpiHealthPathKey(trpc));
   const [target, setTarget] = useState<TriggerTarget | null>(null);
   const [triggered, setTriggered] = useState<TriggerResult | null>(null);
 

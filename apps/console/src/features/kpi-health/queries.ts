@@ -6,14 +6,14 @@ type Trpc = ReturnType<typeof useTRPC>;
 export const RUNNING_POLL_MS = 1_000;
 const IDLE_POLL_MS = 60_000;
 
-const interval = (running: boolean) => (running ? RUNNING_POLL_MS : IDLE_POLL_MS);
+export const pollInterval = (running: boolean) => (running ? RUNNING_POLL_MS : IDLE_POLL_MS);
 
 export const rollupJobQuery = (trpc: Trpc) =>
-  trpc.kpiHealth.rollupJob.queryOptions(undefined, { refetchInterval: (query) => interval(query.state.data?.status === 'running') });
+  trpc.kpiHealth.rollupJob.queryOptions(undefined, { refetchInterval: (query) => pollInterval(query.state.data?.status === 'running') });
 
-export const summaryQuery = (trpc: Trpc, running: boolean) => trpc.kpiHealth.summary.queryOptions(undefined, { refetchInterval: interval(running) });
+export const summaryQuery = (trpc: Trpc, running: boolean) => trpc.kpiHealth.summary.queryOptions(undefined, { refetchInterval: pollInterval(running) });
 
-export const projectsQuery = (trpc: Trpc, running: boolean) => trpc.kpiHealth.projects.queryOptions(undefined, { refetchInterval: interval(running) });
+export const projectsQuery = (trpc: Trpc, running: boolean) => trpc.kpiHealth.projects.queryOptions(undefined, { refetchInterval: pollInterval(running) });
 
 /** Everything a rollup changes on this page. */
 export const kpiHealthPathKey = (trpc: Trpc) => trpc.kpiHealth.pathKey();

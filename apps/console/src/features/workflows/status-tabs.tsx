@@ -1,8 +1,12 @@
 import { Link } from '@tanstack/react-router';
 import { RUN_STATUS_LABELS, RUN_STATUSES, type RunStatus } from './search.js';
 
-/** One link per status (and All): a tab is a URL, so it can be shared, and Back returns to the previous tab. */
-export function StatusTabs({ status }: { status: RunStatus | undefined }) {
+/**
+ * One link per status (and All): a tab is a URL, so it can be shared, and Back returns to the
+ * previous tab. The router marks the current one (`aria-current`): the link whose URL is exactly
+ * this one, which is why the current tab's link keeps the page's cursor.
+ */
+export function StatusTabs() {
   const tabs: { status: RunStatus | undefined; label: string }[] = [
     { status: undefined, label: 'All' },
     ...RUN_STATUSES.map((value) => ({ status: value, label: RUN_STATUS_LABELS[value] })),
@@ -13,8 +17,8 @@ export function StatusTabs({ status }: { status: RunStatus | undefined }) {
         <Link
           key={tab.label}
           from="/workflows"
-          search={(prev) => ({ ...prev, status: tab.status, cursor: undefined })}
-          aria-current={tab.status === status ? 'page' : undefined}
+          search={(prev) => ({ ...prev, status: tab.status, cursor: tab.status === prev.status ? prev.cursor : undefined })}
+          activeOptions={{ exact: true }}
         >
           {tab.label}
         </Link>

@@ -41,7 +41,7 @@ export function WorkflowsPage() {
       <StuckPanel projectId={search.projectId} onWrite={setWrite} />
       <section className="panel" aria-labelledby="runs-title">
         <h2 id="runs-title">Runs</h2>
-        <StatusTabs status={search.status} />
+        <StatusTabs />
         <QueryView query={runs} loading="Loading runs…" empty="No runs match these filters." isEmpty={(data) => data.runs.length === 0}>
           {(data) => (
             <>
