@@ -120,3 +120,20 @@ export async function signIn(page: Page, origin: string, token: string, adminUse
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Workflows', level: 1 }).waitFor();
 }
+
+/** What a page's storage and cookies hold of the token. (The server's type-check has no DOM library: the few globals read are typed here.) */
+export function whereTheTokenIs(page: Page, token: string): Promise<{ session: string[]; local: string[]; cookie: boolean }> {
+  interface StorageLike {
+    getItem(key: string): string | null;
+  }
+  interface BrowserGlobals {
+    sessionStorage: StorageLike;
+    localStorage: StorageLike;
+    document: { cookie: string };
+  }
+  return page.evaluate((secret) => {
+    const browser = globalThis as unknown as BrowserGlobals;
+    const holding = (storage: StorageLike) => Object.keys(storage).filter((key) => storage.getItem(key)?.includes(secret));
+    return { session: holding(browser.sessionStorage), local: holding(browser.localStorage), cookie: browser.document.cookie.includes(secret) };
+  }, token);
+}

@@ -1,6 +1,6 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleServer, SCREENSHOTS, screenshots, signIn, startConsoleServer, watchedPage } from './browser.js';
+import { type ConsoleServer, SCREENSHOTS, screenshots, signIn, startConsoleServer, watchedPage, whereTheTokenIs } from './browser.js';
 
 /**
  * The console in Debian's Chromium against the real server on the demo data: one operator's
@@ -38,11 +38,7 @@ describe('the admin console in Chromium', () => {
     await screenshots(page, 'sign-in');
 
     await signIn(page, server.url, server.token, 'e2e-operator');
-    const stored = await page.evaluate((token) => {
-      const holding = (storage: Storage) => Object.keys(storage).filter((key) => storage.getItem(key)?.includes(token));
-      return { session: holding(sessionStorage), local: holding(localStorage), cookie: document.cookie };
-    }, server.token);
-    expect(stored).toEqual({ session: ['runhub.console.credentials'], local: [], cookie: '' });
+    expect(await whereTheTokenIs(page, server.token)).toEqual({ session: ['runhub.console.credentials'], local: [], cookie: false });
     expect(page.url()).not.toContain(server.token);
     await expect.poll(() => cells(runsTable(), 'Status').count()).toBeGreaterThan(0);
 
@@ -102,7 +98,7 @@ describe('the admin console in Chromium', () => {
     await row.getByRole('button', { name: `Retry run ${runId}` }).click();
     const dialog = page.getByRole('dialog', { name: 'Retry run' });
     await dialog.waitFor();
-    expect(await dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    expect(await dialog.evaluate((element) => element.contains(element.ownerDocument.activeElement))).toBe(true);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
 
@@ -201,7 +197,7 @@ describe('the admin console in Chromium', () => {
     watch.expect(401); // the form's session check after a reload
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Admin token').waitFor();
-    expect(await page.evaluate((token) => Object.keys(sessionStorage).filter((key) => sessionStorage.getItem(key)?.includes(token)), server.token)).toEqual([]);
+    expect(await whereTheTokenIs(page, server.token)).toEqual({ session: [], local: [], cookie: false });
     await page.reload();
     await page.getByLabel('Admin token').waitFor();
   });
