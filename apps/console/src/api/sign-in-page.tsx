@@ -34,7 +34,8 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
       <form onSubmit={submit} aria-labelledby={`${tokenId}-title`}>
         <h2 id={`${tokenId}-title`}>Sign in</h2>
         <p className="hint">
-          With the admin panel's session this page opens by itself. Otherwise use an admin token (the server prints one at start; it is kept in this tab only).
+          With the admin panel's session this page opens by itself. Otherwise use an admin token: one of <code>ADMIN_TOKEN</code>, or the one the server made in{' '}
+          <code>.runhub/admin-token</code>. It is kept in this tab only.
         </p>
         <label htmlFor={tokenId}>Admin token</label>
         <input id={tokenId} name="token" type="password" required autoComplete="off" spellCheck={false} />
