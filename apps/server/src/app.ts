@@ -6,6 +6,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { type Kysely, sql } from 'kysely';
+import type { ConsoleFiles } from './console/files.js';
+import { mountConsole } from './console/mount.js';
 import type { AppEnv } from './env.js';
 import { failWith } from './envelope.js';
 import { errorFields, type Logger } from './logger.js';
@@ -38,6 +40,8 @@ export interface AppOptions {
   metrics?: ServerMetrics | false;
   /** Bearer tokens `/metrics` requires (`METRICS_TOKEN`); none: it is open. */
   metricsTokens?: readonly string[];
+  /** The built admin console, served at `/admin/inhouse/*`; absent when `CONSOLE_ENABLED=false` (those paths then 404). */
+  consoleFiles?: ConsoleFiles;
 }
 
 /**
@@ -87,6 +91,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   if (metrics) mountMetrics(app, metrics, { tokens: options.metricsTokens ?? [] });
   mountApiDocs(app, { procedures, maxBodyBytes: MAX_BODY_BYTES });
+  if (options.consoleFiles) mountConsole(app, options.consoleFiles);
 
   app.use('/trpc/*', identify(options.auth));
   app.use(

@@ -8,7 +8,13 @@ export {
   type CredentialHeaders,
   SESSION_COOKIE,
 } from './auth/authenticate.js';
-export { type SessionClaims, signSessionJwt, verifySessionJwt } from './auth/session-jwt.js';
+export {
+  DEFAULT_SESSION_MAX_LIFETIME_HOURS,
+  type SessionClaims,
+  type SessionVerification,
+  signSessionJwt,
+  verifySessionJwt,
+} from './auth/session-jwt.js';
 export { type Clock, databaseClock, type FixedClock, fixedClock } from './clock.js';
 export { type Context, type ContextOptions, createContextInner, type RollupAccess, type RollupSettings } from './context.js';
 export { AppError, classifyDatabaseError, describeError, ERROR_CODES, type ErrorBody, type ErrorCode, type ErrorIssue, issuesFromZod } from './errors.js';
