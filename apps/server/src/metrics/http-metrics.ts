@@ -2,12 +2,12 @@ import { listProcedures } from '@runhub/router';
 import type { AnyRouter } from '@trpc/server';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.js';
-import { createRouteLabeller } from './route-label.js';
+import { createRouteLabeller, type RouteEntry } from './route-label.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 export interface HttpMetricsOptions {
   /** The app's routes (`app.routes`), read once, at the first request, when every route is registered. */
-  routes: () => readonly { path: string }[];
+  routes: () => readonly RouteEntry[];
   /** The router served at `/trpc`: its procedures' paths (`workflowRuns.list`) are the only names a `/trpc` label may hold. */
   trpcRouter: AnyRouter;
 }
@@ -27,10 +27,7 @@ export function httpMetrics(metrics: ServerMetrics, options: HttpMetricsOptions)
   return async function httpMetricsHandler(c, next) {
     const started = performance.now();
     await next();
-    label ??= createRouteLabeller(
-      options.routes().map((route) => route.path),
-      procedures,
-    );
+    label ??= createRouteLabeller(options.routes(), procedures);
     metrics.observeRequest(c.req.method, label(c.req.path), c.res.status, (performance.now() - started) / 1000);
   };
 }

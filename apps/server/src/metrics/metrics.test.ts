@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import { type Kysely, type KyselyPlugin, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
+import { type ConsoleFiles, loadConsoleFiles, resolveConsoleDir } from '../console/files.js';
 import type { AppEnv } from '../env.js';
 import { createLogger } from '../logger.js';
 import { ADMIN_TOKEN, tokenHeaders } from '../test/harness.js';
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 const SETTINGS = { intervalMinutes: 15, staleAfterMinutes: 30 };
 
-function appWith(options: { metrics?: ServerMetrics; metricsTokens?: string[]; rollup?: RollupCoordinator } = {}): Hono<AppEnv> {
+function appWith(options: { metrics?: ServerMetrics; metricsTokens?: string[]; rollup?: RollupCoordinator; consoleFiles?: ConsoleFiles } = {}): Hono<AppEnv> {
   return createApp({
     db: testDb.db,
     rollup: options.rollup ?? rollup,
@@ -111,7 +112,7 @@ describe('GET /metrics', () => {
   });
 
   it('labels requests by route template or unmatched, so ids and unknown paths never grow the label set', async () => {
-    const app = appWith();
+    const app = appWith({ consoleFiles: loadConsoleFiles(resolveConsoleDir()) });
     const ids = Array.from({ length: 20 }, () => randomUUID());
     const json = { ...tokenHeaders(), 'content-type': 'application/json' };
     for (const id of ids) {
@@ -122,6 +123,7 @@ describe('GET /metrics', () => {
       await app.request(`/${id}`);
       await app.request(`/trpc/workflowRuns.${id}`, { headers: tokenHeaders() });
       await app.request(`/docs/assets/${id}.js`);
+      await app.request(`/admin/inhouse/workflows/${id}`);
     }
     await app.request('/v1/admin/inhouse/workflow-runs/stuck', { headers: tokenHeaders() });
     await app.request('/v1/admin/inhouse/workflow-runs/stuck', { method: 'POST', headers: json, body: '{}' });
@@ -136,6 +138,7 @@ describe('GET /metrics', () => {
     const series = requests.map((s) => `${s.labels.method} ${s.labels.route} ${s.labels.status}`).sort();
     expect(series).toEqual(
       [
+        'GET /admin/inhouse/workflows/* 200',
         'GET /docs/assets/:file 404',
         'GET /healthz 200',
         'GET /trpc/:batch 200',

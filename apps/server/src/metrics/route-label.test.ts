@@ -3,7 +3,18 @@ import { createRouteLabeller } from './route-label.js';
 
 describe('createRouteLabeller', () => {
   const label = createRouteLabeller(
-    ['*', '/v1/admin/inhouse/*', '/v1/admin/inhouse/workflow-runs/:id', '/v1/admin/inhouse/workflow-runs/stuck', '/docs/assets/:file', '/openapi.json'],
+    [
+      { method: 'ALL', path: '*' },
+      { method: 'ALL', path: '/trpc/*' },
+      { method: 'GET', path: '/v1/admin/inhouse/workflow-runs/stuck' },
+      { method: 'GET', path: '/v1/admin/inhouse/workflow-runs/:id' },
+      { method: 'ALL', path: '/v1/admin/inhouse/workflow-runs/:id' },
+      { method: 'ALL', path: '/v1/admin/inhouse/*' },
+      { method: 'GET', path: '/docs/assets/:file' },
+      { method: 'GET', path: '/openapi.json' },
+      { method: 'GET', path: '/admin/inhouse/workflows' },
+      { method: 'GET', path: '/admin/inhouse/workflows/*' },
+    ],
     ['workflowRuns.list', 'kpiHealth.summary'],
   );
 
@@ -12,8 +23,14 @@ describe('createRouteLabeller', () => {
     expect(label('/v1/admin/inhouse/workflow-runs/0b9c')).toBe('/v1/admin/inhouse/workflow-runs/:id');
   });
 
-  it('never takes a wildcard route for a template, nor a parameter for more than one segment, nor a dot for any character', () => {
+  it('takes a wildcard route of one method (a console page) for a template, and one of every method (middleware, a catch-all) for none', () => {
+    expect(label('/admin/inhouse/workflows')).toBe('/admin/inhouse/workflows');
+    expect(label('/admin/inhouse/workflows/4f1c2a7e/sends')).toBe('/admin/inhouse/workflows/*');
     expect(label('/v1/admin/inhouse/anything')).toBe('unmatched');
+    expect(label('/anything')).toBe('unmatched');
+  });
+
+  it('never takes a parameter for more than one segment, nor a dot for any character', () => {
     expect(label('/v1/admin/inhouse/workflow-runs/a/b')).toBe('unmatched');
     expect(label('/openapiXjson')).toBe('unmatched');
     expect(label('/openapi.json/')).toBe('unmatched');

@@ -4,23 +4,32 @@ export const UNMATCHED = 'unmatched';
 export const TRPC_BATCH = '/trpc/:batch';
 const TRPC_PREFIX = '/trpc/';
 
+/** A registered route, as Hono lists it in `app.routes`. */
+export interface RouteEntry {
+  path: string;
+  /** `ALL` for middleware (`app.use`) and `app.all` handlers. */
+  method: string;
+}
+
 /**
  * Maps a request path to a bounded `route` label: the template of the route it matches
- * (`/v1/admin/inhouse/workflow-runs/:id/retry`), `/trpc/<procedure>` for a known procedure,
- * `/trpc/:batch` for a batch of known ones, else `unmatched`. Wildcard routes (middleware, the 404
- * catch-all under the admin prefix) are not templates. Static templates win over `:param` ones,
- * as they do in the app, since the REST adapter registers them first.
+ * (`/v1/admin/inhouse/workflow-runs/:id/retry`, `/admin/inhouse/workflows/*`), `/trpc/<procedure>`
+ * for a known procedure, `/trpc/:batch` for a batch of known ones, else `unmatched`. A wildcard
+ * registered for every method (middleware, the 404 catch-all under the admin prefix) is not a
+ * template; one registered for a method (the console's pages) is. Static templates win over the
+ * others, as they do in the app, where static routes are registered first.
  *
  * @example
- * const label = createRouteLabeller(['/healthz', '/v1/admin/inhouse/workflow-runs/:id/retry'], ['workflowRuns.list']);
+ * const label = createRouteLabeller([{ method: 'POST', path: '/v1/admin/inhouse/workflow-runs/:id/retry' }], ['workflowRuns.list']);
  * label('/v1/admin/inhouse/workflow-runs/4f1c…/retry'); // '/v1/admin/inhouse/workflow-runs/:id/retry'
  */
-export function createRouteLabeller(templates: Iterable<string>, procedures: Iterable<string>): (path: string) => string {
+export function createRouteLabeller(routes: Iterable<RouteEntry>, procedures: Iterable<string>): (path: string) => string {
   const exact = new Set<string>();
   const patterns: { pattern: RegExp; template: string }[] = [];
-  for (const template of templates) {
-    if (template.includes('*') || exact.has(template) || patterns.some((p) => p.template === template)) continue;
-    if (template.includes('/:')) patterns.push({ pattern: patternOf(template), template });
+  for (const { path: template, method } of routes) {
+    const wildcard = template.includes('*');
+    if ((wildcard && method === 'ALL') || exact.has(template) || patterns.some((p) => p.template === template)) continue;
+    if (wildcard || template.includes('/:')) patterns.push({ pattern: patternOf(template), template });
     else exact.add(template);
   }
   const known = new Set(procedures);
@@ -38,11 +47,15 @@ function trpcLabel(names: string, known: ReadonlySet<string>): string {
   return batch.length > 1 && batch.every((name) => known.has(name)) ? TRPC_BATCH : UNMATCHED;
 }
 
-/** `/a/:id/b` → `^/a/[^/]+/b$`, every other character literal. */
+/** `/a/:id/b` → `^/a/[^/]+/b$`, a `*` segment → anything (as Hono reads it), every other character literal. */
 function patternOf(template: string): RegExp {
   const source = template
     .split('/')
-    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((segment) => {
+      if (segment === '*') return '.*';
+      if (segment.startsWith(':')) return '[^/]+';
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
     .join('/');
   return new RegExp(`^${source}$`);
 }
