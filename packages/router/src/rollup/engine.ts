@@ -23,6 +23,12 @@ export const DEFAULT_OVERLAP_MS = 5 * 60_000;
 export const DEFAULT_ROLLUP_STATEMENT_TIMEOUT_MS = 10 * 60_000;
 /** For the rollup's transactions only: one run at a time, on the rollup's own connection. */
 const ROLLUP_WORK_MEM = '64MB';
+/** The run a batch belongs to: its id, and its rebuild range (null for an incremental run). */
+export interface RollupWork {
+  id: number;
+  range: LocalDateRange | null;
+}
+
 /** Projects rolled up together in one transaction; a run is asked to stop between batches. */
 export const DEFAULT_ROLLUP_BATCH_SIZE = 100;
 
@@ -50,12 +56,7 @@ export interface RollupEngineOptions {
  * its events, so the projects end up as current as after an incremental run and their watermarks
  * move as usual: nothing received outside the range is ever skipped.
  */
-export async function rollupProjects(
-  db: Kysely<Database>,
-  projects: readonly RollupProject[],
-  run: { id: number; range: LocalDateRange | null },
-  options: RollupEngineOptions,
-): Promise<void> {
+export async function rollupProjects(db: Kysely<Database>, projects: readonly RollupProject[], run: RollupWork, options: RollupEngineOptions): Promise<void> {
   if (projects.length === 0) return;
   // One snapshot for the buckets and the watermarks: nothing can slip in between the two.
   await db

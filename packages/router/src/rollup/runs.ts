@@ -1,7 +1,7 @@
 import type { Database, KpiRollupTrigger } from '@runhub/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
-import { DEFAULT_ROLLUP_BATCH_SIZE, type LocalDateRange, type RollupEngineOptions, type RollupProject, rollupProjects } from './engine.js';
+import { DEFAULT_ROLLUP_BATCH_SIZE, type LocalDateRange, type RollupEngineOptions, type RollupProject, type RollupWork, rollupProjects } from './engine.js';
 import { withRollupLock } from './lock.js';
 
 /** A run that holds the rollup lock and has its `started_at`. */
@@ -40,7 +40,7 @@ export async function executeRun(db: Kysely<Database>, run: StartedRun, options:
   // The duration is measured here, after `started_at` was fixed, so `started_at + duration` never
   // passes the moment the lock is released: runs recorded one after another never appear to overlap.
   const startedMs = performance.now();
-  const work = { id: run.id, range: rangeOf(run) };
+  const work: RollupWork = { id: run.id, range: rangeOf(run) };
   let checked = 0;
   let failed = 0;
   let error: string | null = null;
@@ -85,12 +85,7 @@ function rangeOf(run: StartedRun): LocalDateRange | null {
  * statement for all), each project again in its own, so only the failing ones keep their previous
  * values. Answers how many failed.
  */
-async function rollupBatch(
-  db: Kysely<Database>,
-  batch: RollupProject[],
-  run: { id: number; range: LocalDateRange | null },
-  options: RollupEngineOptions,
-): Promise<number> {
+async function rollupBatch(db: Kysely<Database>, batch: RollupProject[], run: RollupWork, options: RollupEngineOptions): Promise<number> {
   if (batch.length > 1) {
     try {
       await rollupProjects(db, batch, run, options);
