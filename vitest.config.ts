@@ -5,7 +5,7 @@ const jsonReport = process.env.TEST_REPORT_JSON;
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/console/src/**/*.test.tsx'],
     // Each file makes its own database (a fresh PostgreSQL database or an in-memory PGlite).
     testTimeout: 30_000,
     hookTimeout: 120_000,

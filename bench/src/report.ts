@@ -1,6 +1,7 @@
 import type { HttpBenchResult, HttpMeasurement, ServerKind } from './http/http-bench.js';
 import { SERVERS } from './http/http-bench.js';
 import type { LoadSettings } from './http/load.js';
+import type { MetricsCostResult } from './http/metrics-cost.js';
 import type { DataShape } from './load-data.js';
 import type { MachineInfo } from './machine.js';
 import { NEW_EVENTS, type RollupBenchResult } from './rollup-bench.js';
@@ -17,6 +18,7 @@ export interface BenchReport {
   firstPage: string;
   deepPage: string;
   http: HttpBenchResult;
+  metricsCost: MetricsCostResult;
   rollup: RollupBenchResult;
 }
 
@@ -26,6 +28,7 @@ export const TARGETS = {
   incrementalShare: 0.05,
   fullVsFloor: 1.5,
   rssBytes: 200e6,
+  metricsOverhead: 0.03,
 } as const;
 
 interface Target {
@@ -37,6 +40,7 @@ interface Target {
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const times = (value: number) => `${value.toFixed(2)}×`;
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 /** The Markdown of `bench/RESULTS.md`: machine and versions, every figure and ratio, and the targets met or missed. */
 export function renderReport(report: BenchReport): string {
@@ -51,12 +55,13 @@ export function renderReport(report: BenchReport): string {
     '',
     '## HTTP: requests per second and latency',
     '',
-    `Each row is ${report.load.connections} connections for ${report.load.duration} s after a ${report.load.warmup} s warm-up, the best of ${report.rounds} rounds (highest requests/s). *floor* is a bare Hono route running the same SQL through \`pg\` and answering \`JSON.stringify(rows)\`; *REST* and *tRPC* are the real app (auth, validation, tRPC, Kysely, DTO mapping, envelope, request log). *× floor* is requests/s divided by the floor's. *server CPU* is the CPU time the server's process spent per request: autocannon, PostgreSQL and the server share the machine's cores, so it is the steadier measure of what the layers cost.`,
+    `Each row is ${report.load.connections} connections for ${report.load.duration} s after a ${report.load.warmup} s warm-up, the best of ${report.rounds} rounds (highest requests/s). *floor* is a bare Hono route running the same SQL through \`pg\` and answering \`JSON.stringify(rows)\`; *REST* and *tRPC* are the real app (auth, validation, tRPC, Kysely, DTO mapping, envelope, request log, metrics); *REST without metrics* is the same app without its metrics. *× floor* is requests/s divided by the floor's. *server CPU* is the CPU time the server's process spent per request: autocannon, PostgreSQL and the server share the machine's cores, so it is the steadier measure of what the layers cost.`,
     '',
     '| endpoint | server | req/s | p50 ms | p99 ms | × floor | server CPU µs/req |',
     '|---|---|---:|---:|---:|---:|---:|',
     ...httpRows(report.http.measurements),
     '',
+    ...metricsSection(report),
     '## KPI rollup',
     '',
     `Each time is the best of ${report.rounds} rounds. The new events arrive now; most happened in the last hour, one in twenty up to three days earlier.`,
@@ -120,6 +125,73 @@ function httpRows(measurements: HttpMeasurement[]): string[] {
   return lines;
 }
 
+interface MetricsCost {
+  endpoint: string;
+  /** 1 − requests/s with metrics ÷ requests/s without. */
+  throughputCost: number;
+  /** CPU µs per request with metrics ÷ without, less 1. */
+  cpuCost: number;
+  with: HttpMeasurement;
+  without: HttpMeasurement;
+}
+
+/** Per endpoint, what the metrics (request timing, `/metrics` registered) cost REST over HTTP; and over all endpoints, the geometric mean. */
+function metricsCosts(measurements: HttpMeasurement[]): { endpoints: MetricsCost[]; throughputCost: number; cpuCost: number } {
+  const endpoints = [...new Set(measurements.map((m) => m.endpoint))].map((endpoint) => {
+    const withMetrics = find(measurements, endpoint, 'REST');
+    const without = find(measurements, endpoint, 'REST without metrics');
+    return {
+      endpoint,
+      throughputCost: 1 - withMetrics.result.requestsPerSecond / without.result.requestsPerSecond,
+      cpuCost: withMetrics.serverCpuMicrosPerRequest / without.serverCpuMicrosPerRequest - 1,
+      with: withMetrics,
+      without,
+    };
+  });
+  const geometricMean = (values: number[]) => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+  return {
+    endpoints,
+    throughputCost: 1 - geometricMean(endpoints.map((e) => 1 - e.throughputCost)),
+    cpuCost: geometricMean(endpoints.map((e) => 1 + e.cpuCost)) - 1,
+  };
+}
+
+/** The metrics' CPU per request (in-process) against REST's server CPU per request on its cheapest endpoint: their largest share of any request. */
+function metricsShare(report: BenchReport): { share: number; cheapest: HttpMeasurement } {
+  const bare = report.http.measurements.filter((m) => m.server === 'REST without metrics');
+  const cheapest = bare.reduce((a, b) => (b.serverCpuMicrosPerRequest < a.serverCpuMicrosPerRequest ? b : a));
+  return { share: report.metricsCost.extraMicros / cheapest.serverCpuMicrosPerRequest, cheapest };
+}
+
+function metricsSection(report: BenchReport): string[] {
+  const costs = metricsCosts(report.http.measurements);
+  const { share, cheapest } = metricsShare(report);
+  return [
+    '## Metrics on the hot path',
+    '',
+    `In-process, two apps identical but for \`metrics: false\`, on requests that reach no database, ${report.metricsCost.requests.length} kinds, the median of alternating rounds of CPU time:`,
+    '',
+    '| request | CPU µs with metrics | without | difference |',
+    '|---|---:|---:|---:|',
+    ...report.metricsCost.requests.map(
+      (r) => `| ${r.label} | ${r.withMicros.toFixed(1)} | ${r.withoutMicros.toFixed(1)} | ${(r.withMicros - r.withoutMicros).toFixed(1)} |`,
+    ),
+    '',
+    `The larger difference, ${report.metricsCost.extraMicros.toFixed(1)} µs, is ${percent(share)} of the ${int(cheapest.serverCpuMicrosPerRequest)} µs of server CPU that REST without metrics spends on its cheapest endpoint (${cheapest.endpoint}).`,
+    '',
+    'Over HTTP, *REST* is the app as deployed, metrics included; *REST without metrics* the same app with `metrics: false`, each its own process, loaded back to back. On a shared machine their difference is within the noise (a negative cost is noise):',
+    '',
+    '| endpoint | req/s with | req/s without | throughput cost | server CPU µs/req with | without | CPU cost |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...costs.endpoints.map(
+      (e) =>
+        `| ${e.endpoint} | ${int(e.with.result.requestsPerSecond)} | ${int(e.without.result.requestsPerSecond)} | ${percent(e.throughputCost)} | ${int(e.with.serverCpuMicrosPerRequest)} | ${int(e.without.serverCpuMicrosPerRequest)} | ${percent(e.cpuCost)} |`,
+    ),
+    `| **all (geometric mean)** | | | **${percent(costs.throughputCost)}** | | | **${percent(costs.cpuCost)}** |`,
+    '',
+  ];
+}
+
 function find(measurements: HttpMeasurement[], endpoint: string, server: ServerKind): HttpMeasurement {
   const found = measurements.find((m) => m.endpoint === endpoint && m.server === server);
   if (!found) throw new Error(`no measurement of ${endpoint} on ${server}`);
@@ -149,6 +221,13 @@ export function evaluateTargets(report: BenchReport): Target[] {
   });
   const overFloor = report.rollup.fullMs / report.rollup.floorMs;
   targets.push({ name: `full rebuild ≤ ${TARGETS.fullVsFloor}× the hand-written floor`, measured: times(overFloor), met: overFloor <= TARGETS.fullVsFloor });
+  const metrics = metricsShare(report).share;
+  const overHttp = metricsCosts(measurements);
+  targets.push({
+    name: `metrics cost a REST request ≤ ${percent(TARGETS.metricsOverhead)} (their CPU, against the cheapest endpoint's)`,
+    measured: `${percent(metrics)} (over HTTP: requests/s ${percent(overHttp.throughputCost)}, server CPU ${percent(overHttp.cpuCost)})`,
+    met: metrics <= TARGETS.metricsOverhead,
+  });
   targets.push({
     name: `API server peak RSS < ${megabytes(TARGETS.rssBytes)}`,
     measured: megabytes(report.http.apiPeakRssBytes),

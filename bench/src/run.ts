@@ -5,6 +5,7 @@ import { createDatabase, migrateToLatest } from '@runhub/db';
 import pg from 'pg';
 import { chooseEndpoints } from './http/endpoints.js';
 import { benchHttp } from './http/http-bench.js';
+import { measureMetricsCost } from './http/metrics-cost.js';
 import { dataShape, loadData } from './load-data.js';
 import { describeMachine } from './machine.js';
 import { readOptions, USAGE, UsageError } from './options.js';
@@ -51,6 +52,9 @@ async function main(): Promise<void> {
     log(`== HTTP: ${load.connections} connections, ${load.duration} s per run after ${load.warmup} s of warm-up, best of ${options.rounds} rounds`);
     const { endpoints, firstPage, deepPage } = await chooseEndpoints(client);
     const http = await benchHttp(scratch.url, endpoints, load, options.rounds, log);
+    log('== the metrics on one request, in-process');
+    const metricsCost = await measureMetricsCost(scratch.url);
+    for (const r of metricsCost.requests) log(`${r.label.padEnd(40)} ${r.withMicros.toFixed(1)} µs with metrics, ${r.withoutMicros.toFixed(1)} µs without`);
 
     const markdown = renderReport({
       date: started,
@@ -63,6 +67,7 @@ async function main(): Promise<void> {
       firstPage,
       deepPage,
       http,
+      metricsCost,
       rollup,
     });
     mkdirSync(dirname(resolve(options.out)), { recursive: true });

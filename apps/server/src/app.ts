@@ -6,10 +6,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { type Kysely, sql } from 'kysely';
+import type { ConsoleFiles } from './console/files.js';
+import { mountConsole } from './console/mount.js';
 import type { AppEnv } from './env.js';
 import { failWith } from './envelope.js';
 import { mountExports } from './exports/mount.js';
 import { errorFields, type Logger } from './logger.js';
+import { httpMetrics } from './metrics/http-metrics.js';
+import { mountMetrics } from './metrics/metrics-endpoint.js';
+import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { identify, requireCredentials } from './middleware/admin-auth.js';
 import { requestLog } from './middleware/request-log.js';
 import { mountApiDocs } from './openapi/mount.js';
@@ -34,6 +39,12 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Rows per page of an export's walk (default 1,000); tests use small pages to have many. */
   exportPageSize?: number;
+  /** This instance's metrics at `GET /metrics` (a registry of its own by default); `false`: none, and no request timing. */
+  metrics?: ServerMetrics | false;
+  /** Bearer tokens `/metrics` requires (`METRICS_TOKEN`); none: it is open. */
+  metricsTokens?: readonly string[];
+  /** The built admin console, served at `/admin/inhouse/*`; absent when `CONSOLE_ENABLED=false` (those paths then 404). */
+  consoleFiles?: ConsoleFiles;
 }
 
 /**
@@ -49,7 +60,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const context: ContextDependencies = { db, rollup: options.rollup, clock: options.clock };
   // Walked once: the REST adapter and the OpenAPI document are both derived from this table.
   const procedures = listRestProcedures(appRouter);
+  const metrics = options.metrics ?? createServerMetrics({ db, clock: options.clock, settings: options.rollup.settings });
 
+  if (metrics) app.use('*', httpMetrics(metrics, { routes: () => app.routes, trpcRouter: appRouter }));
   app.use('*', requestLog(logger));
   app.use('*', secureHeaders());
   const origins = options.corsOrigins ?? [];
@@ -79,7 +92,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       return failWith(c, 'SERVICE_UNAVAILABLE', 'The database is unavailable');
     }
   });
+  if (metrics) mountMetrics(app, metrics, { tokens: options.metricsTokens ?? [] });
   mountApiDocs(app, { procedures, maxBodyBytes: MAX_BODY_BYTES });
+  if (options.consoleFiles) mountConsole(app, options.consoleFiles);
 
   app.use('/trpc/*', identify(options.auth));
   app.use(

@@ -1,9 +1,10 @@
-import { appRouter } from '@runhub/router';
+import { createHmac } from 'node:crypto';
+import { appRouter, signSessionJwt } from '@runhub/router';
 import { createEvent, createProject, createRun } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExportRoutes } from './exports/mount.js';
 import { listRestProcedures } from './rest/routes.js';
-import { ADMIN_TOKEN, createHarness, type Harness, readEnvelope, sessionCookie, tokenHeaders } from './test/harness.js';
+import { ADMIN_TOKEN, createHarness, type Harness, readEnvelope, SESSION_SECRET, sessionCookie, tokenHeaders } from './test/harness.js';
 
 /** SPEC §4 on every REST route: each credential against each route, and who the audit log names. */
 let h: Harness;
@@ -59,6 +60,8 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
   'GET /v1/admin/inhouse/kpi-health/summary': async () => ({ path: '/v1/admin/inhouse/kpi-health/summary' }),
   'GET /v1/admin/inhouse/kpi-health/projects': async () => ({ path: '/v1/admin/inhouse/kpi-health/projects' }),
   'GET /v1/admin/inhouse/kpi-health/rollup-job': async () => ({ path: '/v1/admin/inhouse/kpi-health/rollup-job' }),
+  'GET /v1/admin/inhouse/kpi-health/projects/:projectId': async () => ({ path: `/v1/admin/inhouse/kpi-health/projects/${projectId}?days=7` }),
+  'GET /v1/admin/inhouse/kpi-health/rollup-runs': async () => ({ path: '/v1/admin/inhouse/kpi-health/rollup-runs?limit=5' }),
   'POST /v1/admin/inhouse/kpi-health/trigger-rollup': async () => ({
     path: '/v1/admin/inhouse/kpi-health/trigger-rollup',
     body: { projectId, reason: 'auth matrix' },
@@ -68,6 +71,31 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
 const now = () => Math.floor(Date.now() / 1000);
 const unsigned = (claims: Record<string, unknown>) =>
   `${[{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.')}.`;
+
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const fullClaims = () => ({ sub: 'admin-42', permissions: ['inhouse.read', 'inhouse.write'], exp: now() + 3600 });
+const HOUR = 3600;
+/** The harness's app leaves the bound at its default. */
+const MAX_LIFETIME_HOURS = 744;
+
+/** A cookie under any header, signed over header.payload with HMAC-`hash` and the real secret. */
+function forgedCookie(header: Record<string, unknown>, hash: 'sha256' | 'sha384' | 'sha512'): { cookie: string } {
+  const signed = `${b64url(header)}.${b64url(fullClaims())}`;
+  return { cookie: `sheen_admin_session=${signed}.${createHmac(hash, SESSION_SECRET).update(signed).digest('base64url')}` };
+}
+
+/** A valid cookie whose signature is spelled otherwise: the same bytes under another text. */
+function respelledCookie(respell: (signature: Buffer, canonical: string) => string): { cookie: string } {
+  for (let n = 0; ; n++) {
+    const [header, payload, canonical = ''] = signSessionJwt({ ...fullClaims(), n }, SESSION_SECRET).split('.');
+    const signature = Buffer.from(canonical, 'base64url');
+    // Standard base64 must differ from base64url in more than its padding.
+    if (/[+/]/.test(signature.toString('base64'))) return { cookie: `sheen_admin_session=${header}.${payload}.${respell(signature, canonical)}` };
+  }
+}
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** The 43rd character of a 32-byte signature has 2 unused low bits; setting one keeps the bytes. */
+const unusedBitSet = (canonical: string) => `${canonical.slice(0, -1)}${BASE64URL[BASE64URL.indexOf(canonical.at(-1) ?? '') + 1]}`;
 
 type Expect = 401 | 403 | 'ok';
 const CREDENTIALS: [name: string, headers: Record<string, string>, read: Expect, write: Expect][] = [
@@ -82,6 +110,20 @@ const CREDENTIALS: [name: string, headers: Record<string, string>, read: Expect,
   ['cookie with no permissions', sessionCookie({ permissions: [] }), 403, 403],
   ['read-only cookie', sessionCookie({ permissions: ['inhouse.read'] }), 'ok', 403],
   ['full cookie', sessionCookie(), 'ok', 'ok'],
+  ['alg:none cookie with a valid HS256 signature', forgedCookie({ alg: 'none', typ: 'JWT' }, 'sha256'), 401, 401],
+  ['HS384 header over a valid HS256 signature', forgedCookie({ alg: 'HS384', typ: 'JWT' }, 'sha256'), 401, 401],
+  ['HS512 header over a valid HS256 signature', forgedCookie({ alg: 'HS512', typ: 'JWT' }, 'sha256'), 401, 401],
+  ['cookie signed HS384 with the real secret', forgedCookie({ alg: 'HS384', typ: 'JWT' }, 'sha384'), 401, 401],
+  ['cookie signed HS512 with the real secret', forgedCookie({ alg: 'HS512', typ: 'JWT' }, 'sha512'), 401, 401],
+  ['signature in standard base64 (+/ and =)', respelledCookie((signature) => signature.toString('base64')), 401, 401],
+  ['signature with = padding', respelledCookie((_, canonical) => `${canonical}=`), 401, 401],
+  ['signature with a space inside', respelledCookie((_, canonical) => `${canonical.slice(0, 20)} ${canonical.slice(20)}`), 401, 401],
+  ['signature with a non-canonical last character', respelledCookie((_, canonical) => unusedBitSet(canonical)), 401, 401],
+  ['cookie with nbf in the future', sessionCookie({ nbf: now() + 600 }), 401, 401],
+  ['cookie with nbf in the past', sessionCookie({ nbf: now() - 600 }), 'ok', 'ok'],
+  ['cookie with exp in milliseconds', sessionCookie({ exp: Date.now() + 3_600_000 }), 401, 401],
+  ['cookie with exp beyond the max lifetime', sessionCookie({ exp: now() + (MAX_LIFETIME_HOURS + 1) * HOUR }), 401, 401],
+  ['cookie with exp within the max lifetime', sessionCookie({ exp: now() + (MAX_LIFETIME_HOURS - 1) * HOUR }), 'ok', 'ok'],
 ];
 
 /** Every route under the prefix: the procedures' REST routes and the lists' exports (plain HTTP, NDJSON on success). */

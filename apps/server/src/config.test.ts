@@ -9,16 +9,39 @@ describe('loadConfig', () => {
       dataDir: '.runhub',
       adminTokens: [],
       sessionSecrets: [],
+      sessionMaxLifetimeHours: 744,
       rollupIntervalMinutes: 15,
       kpiStaleAfterMinutes: 30,
       logLevel: 'info',
+      metricsTokens: [],
+      consoleEnabled: true,
     });
+  });
+
+  it('reads METRICS_TOKEN as the bearer tokens of /metrics, comma-separated for rotation', () => {
+    expect(loadConfig({ METRICS_TOKEN: 'metrics-token-0123456789, metrics-token-abcdefghij' }).metricsTokens).toEqual([
+      'metrics-token-0123456789',
+      'metrics-token-abcdefghij',
+    ]);
+    expect(loadConfig({ METRICS_TOKEN: '' }).metricsTokens).toEqual([]);
+  });
+
+  it('turns the console off with CONSOLE_ENABLED=false, in any case', () => {
+    expect(loadConfig({ CONSOLE_ENABLED: 'false' }).consoleEnabled).toBe(false);
+    expect(loadConfig({ CONSOLE_ENABLED: ' FALSE ' }).consoleEnabled).toBe(false);
+    expect(loadConfig({ CONSOLE_ENABLED: 'true' }).consoleEnabled).toBe(true);
+    expect(loadConfig({ CONSOLE_ENABLED: '' }).consoleEnabled).toBe(true);
   });
 
   it('splits comma-separated tokens and secrets for rotation', () => {
     const config = loadConfig({ ADMIN_TOKEN: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb', SESSION_SECRET: `${'s'.repeat(32)},${'t'.repeat(32)}` });
     expect(config.adminTokens).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
     expect(config.sessionSecrets).toHaveLength(2);
+  });
+
+  it('reads SESSION_MAX_LIFETIME_HOURS', () => {
+    expect(loadConfig({ SESSION_MAX_LIFETIME_HOURS: '12' }).sessionMaxLifetimeHours).toBe(12);
+    expect(loadConfig({ SESSION_MAX_LIFETIME_HOURS: ' ' }).sessionMaxLifetimeHours).toBe(744);
   });
 
   it.each([
@@ -29,14 +52,21 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['DATABASE_URL', 'mysql://x'],
     ['ADMIN_TOKEN', 'short'],
+    ['METRICS_TOKEN', 'short'],
+    ['CONSOLE_ENABLED', 'no'],
+    ['SESSION_MAX_LIFETIME_HOURS', '0'],
+    ['SESSION_MAX_LIFETIME_HOURS', '-1'],
+    ['SESSION_MAX_LIFETIME_HOURS', '1.5'],
+    ['SESSION_MAX_LIFETIME_HOURS', 'forever'],
   ])('refuses a bad %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(name));
   });
 
-  it('never echoes a secret in its message', () => {
+  it.each(['ADMIN_TOKEN', 'METRICS_TOKEN'])('never echoes a secret of %s in its message', (name) => {
+    expect(() => loadConfig({ [name]: 'tiny-secret' })).toThrowError(ConfigError);
     try {
-      loadConfig({ ADMIN_TOKEN: 'tiny-secret' });
+      loadConfig({ [name]: 'tiny-secret' });
     } catch (error) {
       expect(String(error)).not.toContain('tiny-secret');
     }

@@ -1,3 +1,4 @@
+import { DEFAULT_SESSION_MAX_LIFETIME_HOURS } from '@runhub/router';
 import { z } from 'zod';
 
 const commaList = z
@@ -51,6 +52,7 @@ const ZEnv = z.object({
     .transform((value) => value || '.runhub'),
   ADMIN_TOKEN: commaList.pipe(z.array(z.string().min(16, 'each token must have at least 16 characters'))),
   SESSION_SECRET: commaList.pipe(z.array(z.string().min(32, 'each secret must have at least 32 characters'))),
+  SESSION_MAX_LIFETIME_HOURS: positiveInt(DEFAULT_SESSION_MAX_LIFETIME_HOURS),
   ROLLUP_INTERVAL_MINUTES: positiveInt(15),
   KPI_STALE_AFTER_MINUTES: positiveInt(0),
   DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
@@ -60,6 +62,13 @@ const ZEnv = z.object({
     .transform((value) => value || 'info')
     .pipe(z.enum(['debug', 'info', 'warn', 'error', 'silent'])),
   CORS_ORIGINS: commaList,
+  METRICS_TOKEN: commaList.pipe(z.array(z.string().min(16, 'each token must have at least 16 characters'))),
+  CONSOLE_ENABLED: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').trim().toLowerCase() || 'true')
+    .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
+    .transform((value) => value === 'true'),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -71,11 +80,17 @@ export interface Config {
   dataDir: string;
   adminTokens: string[];
   sessionSecrets: string[];
+  /** A session cookie whose `exp` lies further ahead is refused. */
+  sessionMaxLifetimeHours: number;
   rollupIntervalMinutes: number;
   kpiStaleAfterMinutes: number;
   dbStatementTimeoutMs: number;
   logLevel: LogLevel;
   corsOrigins: string[];
+  /** Bearer tokens that may read `/metrics`; empty: it is open. */
+  metricsTokens: string[];
+  /** Serve the admin console at `/admin/inhouse/*` (and redirect `/` to it). */
+  consoleEnabled: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -89,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const secret = name === 'ADMIN_TOKEN' || name === 'SESSION_SECRET' || name === 'DATABASE_URL';
+      const secret = name === 'ADMIN_TOKEN' || name === 'SESSION_SECRET' || name === 'DATABASE_URL' || name === 'METRICS_TOKEN';
       return `${name}: ${secret ? issue.message.replace(/"[^"]*"/g, '"…"') : issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -102,10 +117,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: e.RUNHUB_DATA_DIR,
     adminTokens: e.ADMIN_TOKEN,
     sessionSecrets: e.SESSION_SECRET,
+    sessionMaxLifetimeHours: e.SESSION_MAX_LIFETIME_HOURS,
     rollupIntervalMinutes: e.ROLLUP_INTERVAL_MINUTES,
     kpiStaleAfterMinutes: e.KPI_STALE_AFTER_MINUTES || 2 * e.ROLLUP_INTERVAL_MINUTES,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
+    metricsTokens: e.METRICS_TOKEN,
+    consoleEnabled: e.CONSOLE_ENABLED,
   };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdminClient, TRPCClientError } from '@runhub/client';
+import { signSessionJwt } from '@runhub/router';
 import { createProject, createRun, createTestDatabase, type TestDatabase } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from './test/server-process.js';
@@ -14,6 +15,9 @@ let server: ServerProcess;
 let token: string;
 let testDb: TestDatabase | undefined;
 let dataDir: string;
+const SESSION_SECRET = 'e2e-session-secret-0123456789abcdef-0123456789';
+/** Short, so a two-hour session is refused. */
+const session = { SESSION_SECRET, SESSION_MAX_LIFETIME_HOURS: '1' };
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'runhub-e2e-'));
@@ -22,9 +26,9 @@ beforeAll(async () => {
     const project = await createProject(testDb.db, { name: 'E2E Store' });
     for (let i = 0; i < 5; i++) await createRun(testDb.db, project.id, { status: i % 2 ? 'failed' : 'succeeded' });
     token = 'e2e-admin-token-0123456789abcdef';
-    server = await startServer({ DATABASE_URL: testDb.url ?? '', ADMIN_TOKEN: token, RUNHUB_DATA_DIR: dataDir });
+    server = await startServer({ DATABASE_URL: testDb.url ?? '', ADMIN_TOKEN: token, RUNHUB_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...session });
   } else {
-    server = await startServer({ RUNHUB_DATA_DIR: dataDir });
+    server = await startServer({ RUNHUB_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...session });
     token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
   }
 }, 120_000);
@@ -38,7 +42,26 @@ afterAll(async () => {
 describe('the server process', () => {
   it('prints its URL and how to authenticate', () => {
     expect(server.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
-    if (!testDb) expect(server.output()).toContain(token);
+    expect(server.stdout()).toMatch(/try: curl -H /);
+  });
+
+  it.skipIf(process.env.TEST_DATABASE_URL)('keeps a generated token off a stdout that is not a terminal, naming its file', () => {
+    const file = join(dataDir, 'admin-token');
+    expect(server.output()).not.toContain(token);
+    expect(server.stdout()).toContain(`the admin token is kept in ${file}`);
+    expect(server.stdout()).toContain(`"x-sheen-admin-token: $(cat '${file}')"`);
+  });
+
+  it('logs plain JSON lines to a stdout that is not a terminal', () => {
+    const logLines = server
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
+    expect(logLines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ level: 'info', msg: 'database ready', time: expect.any(String) }),
+    );
+    // pino-pretty's lines start with the time in brackets; they belong on a terminal only.
+    expect(server.stdout()).not.toMatch(/^\[\d{2}:\d{2}/m);
   });
 
   it('serves the same runs to the typed client and to plain fetch on the REST path', async () => {
@@ -51,6 +74,16 @@ describe('the server process', () => {
     const response = await fetch(`${server.url}/v1/admin/inhouse/workflow-runs?limit=5`, { headers: { 'x-sheen-admin-token': token } });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true, data: viaClient });
+  });
+
+  it('bounds a session by SESSION_MAX_LIFETIME_HOURS from its environment', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const withSession = (exp: number) => ({
+      headers: { cookie: `sheen_admin_session=${signSessionJwt({ sub: 'e2e-admin', permissions: ['inhouse.read'], exp }, SESSION_SECRET)}` },
+    });
+    const runs = `${server.url}/v1/admin/inhouse/workflow-runs?limit=1`;
+    expect((await fetch(runs, withSession(now + 1800))).status).toBe(200);
+    expect((await fetch(runs, withSession(now + 7200))).status).toBe(401);
   });
 
   it('gives the typed client SPEC error codes', async () => {

@@ -47,7 +47,7 @@ describe('KPI health over REST', () => {
       tokenHeaders({ 'x-sheen-admin-user-id': 'ops-ana' }),
     );
     expect(response.status).toBe(200);
-    expect(await readEnvelope(response)).toEqual({ ok: true, data: { triggered: true, projectsAffected: 1, estimatedDurationMs: null } });
+    expect(await readEnvelope(response)).toEqual({ ok: true, data: { triggered: true, projectsAffected: 1, estimatedDurationMs: null, mode: 'incremental' } });
     await rollup.idle();
 
     expect((await readEnvelope(await get('projects'))).data).toEqual({
@@ -118,12 +118,58 @@ describe('KPI health over REST', () => {
   });
 });
 
+describe('a project, the rebuild and the history over REST', () => {
+  it("answers a project's days, a rebuild's mode and the runs, in the envelope", async () => {
+    const detail = await readEnvelope(await get(`projects/${projectId}?days=3`));
+    expect(detail.data).toMatchObject({ project: { projectId, projectName: 'My Store' }, timezone: 'UTC', staleAfterMinutes: 25, days: [{}, {}, {}] });
+    const rebuild = await post(JSON.stringify({ projectId, startDate: '2026-01-01', endDate: '2026-01-30', reason: 'import fixed' }));
+    expect((await readEnvelope(rebuild)).data).toMatchObject({ triggered: true, mode: 'rebuild' });
+    await rollup.idle();
+    const history = await readEnvelope(await get('rollup-runs?limit=1'));
+    expect(history.data).toMatchObject({
+      runs: [
+        {
+          trigger: 'manual',
+          projectId,
+          projectName: 'My Store',
+          startDate: '2026-01-01',
+          endDate: '2026-01-30',
+          status: 'succeeded',
+          requestedBy: 'admin-token',
+        },
+      ],
+      nextCursor: expect.any(String),
+    });
+    const { nextCursor } = history.data as { nextCursor: string };
+    expect((await readEnvelope(await get(`rollup-runs?limit=1&cursor=${nextCursor}`))).data).toMatchObject({ runs: [{ startDate: null }] });
+  });
+
+  it.each([
+    ['projects/not-a-uuid', 'projectId'],
+    [`projects/${'00000000-0000-4000-8000-000000000000'}?days=0`, 'days'],
+    ['projects/00000000-0000-4000-8000-000000000000?days=thirty', 'days'],
+    ['rollup-runs?cursor=nope', 'cursor'],
+  ])('answers 400 for GET %s, naming %s', async (path, field) => {
+    const response = await get(path);
+    expect(response.status).toBe(400);
+    expect((await readEnvelope(response)).error?.details?.issues?.map((issue) => issue.path)).toEqual([field]);
+  });
+
+  it('answers 404 for an unknown project and 400 for a half range, before anything is written', async () => {
+    const unknown = await get('projects/00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(404);
+    const half = await post(JSON.stringify({ startDate: '2026-01-01', reason: 'x' }));
+    expect(half.status).toBe(400);
+    expect((await readEnvelope(half)).error?.details?.issues).toEqual([{ path: 'endDate', message: 'endDate is required with startDate' }]);
+  });
+});
+
 describe('KPI health through the typed client', () => {
   const admin = createAdminClient({ baseUrl: 'http://runhub.test', token: ADMIN_TOKEN, fetch: async (input, init) => app.request(input, init) });
 
   it('reads and triggers with typed inputs and outputs', async () => {
     const triggered = await admin.kpiHealth.triggerRollup.mutate({ reason: 'from the SDK' });
-    expect(triggered).toEqual({ triggered: true, projectsAffected: 1, estimatedDurationMs: expect.any(Number) });
+    expect(triggered).toEqual({ triggered: true, projectsAffected: 1, estimatedDurationMs: expect.any(Number), mode: 'incremental' });
     await rollup.idle();
     const summary = await admin.kpiHealth.summary.query();
     expect(summary.lastGlobalRollupAt).toBe(clock.current().toISOString());
@@ -131,6 +177,13 @@ describe('KPI health through the typed client', () => {
     expect(projects[0]?.status).toBe('healthy');
     const job = await admin.kpiHealth.rollupJob.query();
     expect(job.nextScheduledAt).toBe(new Date(clock.current().getTime() + 10 * 60_000).toISOString());
+    const detail = await admin.kpiHealth.project.query({ projectId: projects[0]?.projectId ?? '', days: 2 });
+    expect(detail.days.map((day) => day.date)).toEqual(['2026-01-29', '2026-01-30']);
+    const rebuilt = await admin.kpiHealth.triggerRollup.mutate({ startDate: '2026-01-30', endDate: '2026-01-30', reason: 'from the SDK' });
+    expect(rebuilt.mode).toBe('rebuild');
+    await rollup.idle();
+    const { runs } = await admin.kpiHealth.rollupRuns.query({ limit: 1 });
+    expect(runs[0]).toMatchObject({ startDate: '2026-01-30', endDate: '2026-01-30', status: 'succeeded' });
   });
 
   it('gives SPEC error codes to the client', async () => {

@@ -1,6 +1,6 @@
+import pino, { type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 import type { LogLevel } from './config.js';
-
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export type LogFields = Record<string, unknown>;
 
@@ -11,19 +11,53 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
+/** Headers that carry credentials. */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-sheen-admin-token'] as const;
+
 /**
- * Structured JSON lines, one per event. Callers pass only what is safe to keep: request
- * logs carry method, path (no query string), status, duration and request id, never headers.
+ * Headers are never logged; this is the second line of defence should a request, a response or an
+ * error carrying one (a driver's or an HTTP client's) ever be handed to the logger whole.
  */
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
-  const threshold = ORDER[level];
-  const log =
-    (at: Exclude<LogLevel, 'silent'>) =>
-    (message: string, fields: LogFields = {}) => {
-      if (ORDER[at] < threshold) return;
-      write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...fields }));
-    };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+export const REDACTED_PATHS: readonly string[] = CREDENTIAL_HEADERS.flatMap((name) => [`headers["${name}"]`, `*.headers["${name}"]`]);
+
+/**
+ * Structured JSON lines through pino, one per event, in the format operators already parse:
+ * `{"level":"info","time":"<ISO>",…fields,"msg":"…"}` with no pid or hostname (the container
+ * runtime adds where a line came from). Callers pass only what is safe to keep: request logs carry
+ * method, path (no query string), status, duration and request id, never headers.
+ *
+ * Lines go to stdout, pretty-printed only when it is a terminal; `write`, when given, receives each
+ * line (without its newline) synchronously instead, so tests can collect them.
+ *
+ * @example
+ * const logger = createLogger('info');
+ * logger.warn('database connection lost', errorFields(error));
+ */
+export function createLogger(level: LogLevel, write?: (line: string) => void): Logger {
+  const destination: DestinationStream = write ? { write: (line) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : stdoutDestination();
+  const log = pino(
+    {
+      level,
+      base: null,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    },
+    destination,
+  );
+  return {
+    debug: (message, fields = {}) => log.debug(fields, message),
+    info: (message, fields = {}) => log.info(fields, message),
+    warn: (message, fields = {}) => log.warn(fields, message),
+    error: (message, fields = {}) => log.error(fields, message),
+  };
+}
+
+/** Synchronous writes either way, so the last lines before `process.exit` are not lost. */
+function stdoutDestination(): DestinationStream {
+  if (process.stdout.isTTY) return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', sync: true });
+  return pino.destination({ dest: 1, sync: true });
 }
 
 /** An error's detail for the log: class, message, SQLSTATE and stack, never shown to callers. */

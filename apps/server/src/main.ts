@@ -6,9 +6,13 @@ import { sql } from 'kysely';
 import { loadOrCreateLocalAdminToken } from './admin-token.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { ConsoleBuildMissingError, loadConsoleFiles, resolveConsoleDir } from './console/files.js';
+import { CONSOLE_HOME } from './console/mount.js';
 import { boundHeapGrowth } from './heap.js';
 import { createLogger, errorFields } from './logger.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
 import { startRollupScheduler } from './rollup-scheduler.js';
+import { startupBanner } from './startup-banner.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 /** A first full rebuild of a large project takes far longer than any request may. */
@@ -19,16 +23,18 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const embedded = !config.databaseUrl;
+  // Before any database work: a missing build stops the start at once, saying how to fix it.
+  const consoleFiles = config.consoleEnabled ? loadConsoleFiles(resolveConsoleDir()) : undefined;
 
   if (!embedded && config.adminTokens.length === 0 && config.sessionSecrets.length === 0) {
     throw new ConfigError(
       'Refusing to start: DATABASE_URL is set but neither ADMIN_TOKEN nor SESSION_SECRET is, so no one could authenticate. Set at least one.',
     );
   }
-  let generatedToken: string | undefined;
+  let generated: { token: string; file: string } | undefined;
   if (embedded && config.adminTokens.length === 0) {
-    generatedToken = loadOrCreateLocalAdminToken(config.dataDir).token;
-    config.adminTokens.push(generatedToken);
+    generated = loadOrCreateLocalAdminToken(config.dataDir);
+    config.adminTokens.push(generated.token);
   }
 
   const databaseConfig = {
@@ -54,34 +60,41 @@ async function main(): Promise<void> {
   // On PostgreSQL the rollup gets its own small pool without the request-sized timeouts; the embedded
   // database is one in-process instance and must stay one handle.
   const rollupDb = embedded ? db : createDatabase({ ...databaseConfig, statementTimeoutMs: ROLLUP_STATEMENT_TIMEOUT_MS, poolSize: 2 });
+  const metrics = createServerMetrics({
+    db,
+    settings: { intervalMinutes: config.rollupIntervalMinutes, staleAfterMinutes: config.kpiStaleAfterMinutes },
+    onGaugeError: (error) => logger.warn('metrics gauges could not be read', errorFields(error)),
+  });
   const rollup = createRollupCoordinator(rollupDb, {
     intervalMinutes: config.rollupIntervalMinutes,
     statementTimeoutMs: ROLLUP_STATEMENT_TIMEOUT_MS,
     staleAfterMinutes: config.kpiStaleAfterMinutes,
     onError: (error) => logger.warn('KPI rollup could not run', errorFields(error)),
     onRunFinished: (run) => {
+      metrics.recordRollupRun(run);
       if (run.error) logger.warn('KPI rollup finished with errors', { ...run });
       else logger.info('KPI rollup finished', { ...run });
     },
   });
-  const scheduler = startRollupScheduler(rollup, { logger });
+  const scheduler = startRollupScheduler(rollup, { logger, onBeat: (outcome) => metrics.recordSchedulerBeat(outcome) });
   const app = createApp({
     db,
-    auth: { adminTokens: config.adminTokens, sessionSecrets: config.sessionSecrets },
+    auth: {
+      adminTokens: config.adminTokens,
+      sessionSecrets: config.sessionSecrets,
+      sessionMaxLifetimeSeconds: config.sessionMaxLifetimeHours * 3600,
+    },
     logger,
     corsOrigins: config.corsOrigins,
     rollup,
+    metrics,
+    metricsTokens: config.metricsTokens,
+    consoleFiles,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
-    const lines = [
-      '',
-      `Run Hub Admin API listening on ${url} (${where})`,
-      `  try: curl -H 'x-sheen-admin-token: ${generatedToken ?? '<one of ADMIN_TOKEN>'}' ${url}/v1/admin/inhouse/workflow-runs?limit=5`,
-      generatedToken ? `  the admin token is kept in ${config.dataDir}/admin-token (set ADMIN_TOKEN to choose your own)` : '',
-      '',
-    ];
-    process.stdout.write(lines.filter((line, i) => line !== '' || i === 0 || i === lines.length - 1).join('\n'));
+    const consoleUrl = config.consoleEnabled ? `${url}${CONSOLE_HOME}` : undefined;
+    process.stdout.write(startupBanner({ url, database: where, generated, terminal: process.stdout.isTTY === true, consoleUrl }));
   });
 
   let stopping = false;
@@ -95,6 +108,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
+      logger.info('HTTP server closed; stopping the KPI rollup after its current batch');
       scheduler
         .stop()
         .then(() => Promise.all([db.destroy(), rollupDb === db ? undefined : rollupDb.destroy()]))
@@ -110,7 +124,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof ConsoleBuildMissingError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

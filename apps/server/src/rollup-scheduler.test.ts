@@ -57,6 +57,27 @@ describe('startRollupScheduler', () => {
     expect(await scheduled()).toHaveLength(2);
   });
 
+  it('with its default delays, runs within a beat a run another instance queued without waking this one', async () => {
+    const { db } = testDb;
+    const rollup = createRollupCoordinator(db, { clock: fixedClock(new Date(NOW)), intervalMinutes: 60 });
+    const beats = beatCounter();
+    const scheduler = startRollupScheduler(rollup, { logger: createLogger('silent'), onBeat: beats.onBeat });
+    try {
+      await beats.next(1);
+      // What another instance's trigger leaves behind when that instance stops before running it.
+      const queued = await db
+        .insertInto('kpi_rollup_runs')
+        .values({ trigger: 'manual', status: 'queued', reason: 'left by another instance' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const status = () => db.selectFrom('kpi_rollup_runs').select('status').where('id', '=', queued.id).executeTakeFirstOrThrow();
+      // Well within the hour's interval: the next beat, a few seconds on, takes it.
+      expect(await eventually(status, (run) => run.status === 'succeeded', { timeoutMs: 15_000 })).toEqual({ status: 'succeeded' });
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
   it('logs a failed beat and tries again instead of throwing', async () => {
     // Nothing listens on port 1: every query fails at once with ECONNREFUSED.
     const gone = createDatabase({ url: 'postgres://postgres@127.0.0.1:1/unreachable', statementTimeoutMs: 500 });

@@ -7,6 +7,8 @@ import { childSetting, serveAsChild } from './child.js';
 // default pool and statement timeout, and one JSON log line per request at `info` (the bench sends
 // the child's stdout to /dev/null, so the lines are written and dropped, as a log shipper would take them).
 // The rollup is created but its scheduler is not started, so no rollup runs during the load.
+// With BENCH_CHILD_METRICS=off the app has no metrics at all (no request timing, no /metrics): the
+// baseline that the metrics' cost on the hot path is measured against. The heap is bounded as main.ts bounds it.
 boundHeapGrowth();
 const db = createDatabase({ url: childSetting('BENCH_CHILD_DATABASE_URL'), statementTimeoutMs: 5000 });
 const app = createApp({
@@ -14,5 +16,6 @@ const app = createApp({
   rollup: createRollupCoordinator(db),
   auth: { adminTokens: [childSetting('BENCH_CHILD_ADMIN_TOKEN')], sessionSecrets: [] },
   logger: createLogger('info'),
+  ...(process.env.BENCH_CHILD_METRICS === 'off' ? { metrics: false } : {}),
 });
 serveAsChild(app.fetch);

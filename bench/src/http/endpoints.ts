@@ -1,4 +1,5 @@
 import type { RouterOutputs } from '@runhub/router';
+import { encodeCursor } from '@runhub/router/queries';
 import type pg from 'pg';
 
 type Input = Record<string, string | number>;
@@ -89,11 +90,6 @@ export function kpiHealthProjects(): Endpoint {
     floorFingerprint: (rows) =>
       rows.map((r) => fingerprintOf({ id: r.project_id, revenue: r.today_revenue_cents, leads: r.today_leads, payments: r.today_payments, status: r.status })),
   };
-}
-
-/** The API's cursor format (packages/router/src/pagination.ts `encodeCursor`): base64url of `[list, ...key]`. */
-function encodeCursor(list: string, key: readonly unknown[]): string {
-  return Buffer.from(JSON.stringify([list, ...key])).toString('base64url');
 }
 
 const DEEP_PAGES = 1000;

@@ -118,6 +118,11 @@ export interface KpiRollupRunsTable {
   projects_affected: Generated<number>;
   projects_failed: Generated<number>;
   error: string | null;
+  /** A rebuild's range of the projects' local dates (`YYYY-MM-DD`, both ends included); null for an incremental run. */
+  start_date: string | null;
+  end_date: string | null;
+  /** Projects of the batches done so far (updated after each batch); null until the first. */
+  projects_checked: number | null;
 }
 
 /** Per project: when a rollup last checked it, and the highest `received_at` it has counted. */

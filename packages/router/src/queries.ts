@@ -1,11 +1,12 @@
 /**
  * The endpoints' queries, unexecuted, for the tools that explain their plans at scale
  * (`pnpm explain:events` in `bench/`): the plans they print are those of the code that serves
- * requests, not of copies.
+ * requests, not of copies. `encodeCursor` makes a cursor at a chosen row (a deep page).
  */
 
 export { auditPageQuery } from './audit-log/queries.js';
 export { eventStatsQuery, listEventsQuery, resolveStatsRange } from './business-events/queries.js';
 export type { ListEventsInput } from './business-events/schemas.js';
+export { encodeCursor } from './pagination.js';
 export { runsPageQuery, stuckRunsQuery } from './workflow-runs/queries.js';
 export { sendsPageQuery } from './workflow-sends/queries.js';

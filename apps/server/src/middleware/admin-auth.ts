@@ -12,7 +12,7 @@ import { failWith } from '../envelope.js';
  */
 export function identify(config: AuthConfig): MiddlewareHandler<AppEnv> {
   return async function identifyHandler(c, next) {
-    c.set('actor', authenticate(c.req.raw.headers, config));
+    c.set('actor', await authenticate(c.req.raw.headers, config));
     await next();
   };
 }

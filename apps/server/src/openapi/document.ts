@@ -263,4 +263,8 @@ with another method, with an \`Allow\` header), permission (403), input (400), t
 A query parameter sent empty (\`?status=\`) is absent. **Exports** (\`…/export\`) stream every row of a list as NDJSON or CSV.
 Timestamps are ISO 8601 in UTC (\`…Z\`); absent values are \`null\`, never omitted.
 
-The same procedures are served to the typed SDK (\`@runhub/client\`) at \`/trpc\`.`;
+The same procedures are served to the typed SDK (\`@runhub/client\`) at \`/trpc\`.
+
+**Operations** (outside \`paths\`: neither JSON nor enveloped, and not under the admin credentials): \`GET /healthz\` (the
+process is up), \`GET /readyz\` (the database answers; 503 when not), \`GET /metrics\` (Prometheus text format; open, or
+\`Authorization: Bearer <METRICS_TOKEN>\` when that is set, else a plain-text 401).`;

@@ -205,6 +205,22 @@ describe('live responses validate against the document', () => {
     expect(audit.data.entries).toHaveLength(2);
   });
 
+  it("a project's KPI days, a rebuild trigger and the rollup history with its run", async () => {
+    const project = await h.testDb.db.selectFrom('projects').select('id').where('name', '=', 'Docs Store').executeTakeFirstOrThrow();
+    const trigger = { method: 'POST', path: `${PREFIX}/kpi-health/trigger-rollup` };
+    const rebuild = post({ projectId: project.id, startDate: '2026-01-01', endDate: '2026-01-31', reason: 'documented' });
+    expect(await expectDocumented(trigger, await h.app.request(trigger.path, rebuild))).toMatchObject({ data: { mode: 'rebuild' } });
+    await h.rollup.idle();
+    const runs = { method: 'GET', path: `${PREFIX}/kpi-health/rollup-runs` };
+    const history = (await expectDocumented(runs, await h.app.request(runs.path, { headers: tokenHeaders() }))) as { data: { runs: unknown[] } };
+    expect(history.data.runs).toHaveLength(1);
+    const detail = { method: 'GET', path: `${PREFIX}/kpi-health/projects/:projectId` };
+    const days = (await expectDocumented(detail, await h.app.request(`${PREFIX}/kpi-health/projects/${project.id}?days=3`, { headers: tokenHeaders() }))) as {
+      data: { days: unknown[] };
+    };
+    expect(days.data.days).toHaveLength(3);
+  });
+
   it('errors: 400 with issues, 401, 403, 404, 409 with details, 413', async () => {
     const runs = { method: 'GET', path: `${PREFIX}/workflow-runs` };
     const invalid = (await expectDocumented(runs, await h.app.request(`${PREFIX}/workflow-runs?limit=500`, { headers: tokenHeaders() }))) as {

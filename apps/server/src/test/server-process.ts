@@ -6,7 +6,10 @@ const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** stdout and stderr, interleaved. */
   output: () => string;
+  /** stdout alone: a pipe, as in a container, never a terminal. */
+  stdout: () => string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop: () => Promise<number | null>;
 }
@@ -18,6 +21,7 @@ export function startServer(env: Record<string, string>, timeoutMs = 60_000): Pr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stdout = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -33,6 +37,7 @@ export function startServer(env: Record<string, string>, timeoutMs = 60_000): Pr
           url: match[1],
           child,
           output: () => output,
+          stdout: () => stdout,
           stop: () => {
             child.kill('SIGTERM');
             return exited;
@@ -40,7 +45,10 @@ export function startServer(env: Record<string, string>, timeoutMs = 60_000): Pr
         });
       }
     };
-    child.stdout?.on('data', onData);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onData(chunk);
+    });
     child.stderr?.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);

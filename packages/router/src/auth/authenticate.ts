@@ -1,12 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Actor } from './actor.js';
-import { verifySessionJwt } from './session-jwt.js';
+import { DEFAULT_SESSION_MAX_LIFETIME_HOURS, verifySessionJwt } from './session-jwt.js';
 
 export interface AuthConfig {
   /** Accepted values of `x-sheen-admin-token`; several at once during a rotation. */
   adminTokens: readonly string[];
   /** Secrets that verify the session cookie; several at once during a rotation. */
   sessionSecrets: readonly string[];
+  /** The furthest ahead a session's `exp` may lie; `DEFAULT_SESSION_MAX_LIFETIME_HOURS` when unset. */
+  sessionMaxLifetimeSeconds?: number;
 }
 
 export const ADMIN_TOKEN_HEADER = 'x-sheen-admin-token';
@@ -22,8 +24,11 @@ export interface CredentialHeaders {
  * Proves who is calling, by SPEC §4: the admin token header, when present, alone decides (a wrong
  * token is rejected even beside a valid cookie); otherwise the session cookie. Answers null for
  * no or bad credentials. Never logs or echoes what it was given.
+ *
+ * @example
+ * const actor = await authenticate(c.req.raw.headers, { adminTokens: ['…'], sessionSecrets: ['…'] });
  */
-export function authenticate(headers: CredentialHeaders, config: AuthConfig, now: Date = new Date()): Actor | null {
+export async function authenticate(headers: CredentialHeaders, config: AuthConfig, now: Date = new Date()): Promise<Actor | null> {
   const token = headers.get(ADMIN_TOKEN_HEADER);
   if (token !== null) {
     if (!config.adminTokens.some((accepted) => constantTimeEqual(token, accepted))) return null;
@@ -36,7 +41,11 @@ export function authenticate(headers: CredentialHeaders, config: AuthConfig, now
   }
   const session = readCookie(headers.get('cookie'), SESSION_COOKIE);
   if (session === null) return null;
-  const claims = verifySessionJwt(session, config.sessionSecrets, Math.floor(now.getTime() / 1000));
+  const claims = await verifySessionJwt(session, {
+    secrets: config.sessionSecrets,
+    maxLifetimeSeconds: config.sessionMaxLifetimeSeconds ?? DEFAULT_SESSION_MAX_LIFETIME_HOURS * 3600,
+    now,
+  });
   return claims ? { adminId: claims.sub, permissions: claims.permissions, via: 'session' } : null;
 }
 

@@ -1,9 +1,10 @@
 import type { Database } from '@runhub/db';
+import { TRPCError } from '@trpc/server';
 import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { RollupSettings } from '../context.js';
 import { toIso } from '../pagination.js';
-import type { KpiHealthProjects, KpiHealthSummary, ProjectHealthStatus, RollupJob } from './schemas.js';
+import type { KpiHealthProjects, KpiHealthSummary, ProjectHealth, ProjectHealthStatus, ProjectKpis, ProjectKpisInput, RollupJob } from './schemas.js';
 
 const RECENT_ERRORS = 20;
 const RUNS_IN_AVERAGE = 20;
@@ -13,7 +14,7 @@ const RUNS_IN_AVERAGE = 20;
  * up or not within `staleAfterMinutes`, else `healthy`; with today's totals in its own time zone.
  * One index probe per project for each of: its latest event, its state, today's bucket.
  */
-function projectHealth(db: Kysely<Database>, clock: Clock, staleAfterMinutes: number) {
+export function projectHealth(db: Kysely<Database>, clock: Clock, staleAfterMinutes: number) {
   const now = clock.now();
   return (
     db
@@ -49,20 +50,63 @@ function projectHealth(db: Kysely<Database>, clock: Clock, staleAfterMinutes: nu
   );
 }
 
+type ProjectHealthRow = Awaited<ReturnType<ReturnType<typeof projectHealth>['execute']>>[number];
+
+function toProjectHealth(row: ProjectHealthRow): ProjectHealth {
+  return {
+    projectId: row.project_id,
+    projectName: row.project_name,
+    lastRollupAt: toIso(row.last_rollup_at),
+    lastEventAt: toIso(row.last_event_at),
+    todayRevenueCents: row.today_revenue_cents,
+    todayLeads: row.today_leads,
+    todayPayments: row.today_payments,
+    currencyCode: row.currency_code,
+    status: row.status,
+  };
+}
+
 export async function listProjectHealth(db: Kysely<Database>, clock: Clock, settings: RollupSettings): Promise<KpiHealthProjects> {
   const rows = await projectHealth(db, clock, settings.staleAfterMinutes).orderBy('p.name').orderBy('p.id').execute();
+  return { projects: rows.map(toProjectHealth) };
+}
+
+/**
+ * One project's freshness and its last `days` local dates ending with its today, ascending and
+ * zero-filled (SPEC §8.1), in one statement: the health row of `/kpi-health/projects`, and a
+ * series of dates joined to its buckets on the primary key. A time zone PostgreSQL does not know
+ * has no local today; its series ends with today in UTC.
+ */
+export async function getProjectKpis(db: Kysely<Database>, clock: Clock, settings: RollupSettings, input: ProjectKpisInput): Promise<ProjectKpis> {
+  const now = clock.now();
+  const today = sql`coalesce(kpi_local_date(${now}, p.timezone), (${now} at time zone 'UTC')::date)`;
+  const row = await projectHealth(db, clock, settings.staleAfterMinutes)
+    .where('p.id', '=', input.projectId)
+    .select([
+      'p.timezone',
+      // greatest() skips nulls: the case keeps "never rolled up" null.
+      sql<number | null>`case when s.last_rollup_at is not null then greatest(0, floor(extract(epoch from (${now} - s.last_rollup_at))))::bigint end`.as(
+        'last_rollup_age_seconds',
+      ),
+      sql<ProjectKpis['days']>`(
+        select coalesce(json_agg(json_build_object(
+          'date', to_char(d.day, 'YYYY-MM-DD'),
+          'revenueCents', coalesce(b.revenue_cents, 0),
+          'leads', coalesce(b.leads, 0),
+          'payments', coalesce(b.payments, 0)
+        ) order by d.day), '[]'::json)
+        from generate_series(${today} - ${input.days - 1}::int, ${today}, interval '1 day') as d (day)
+        left join business_kpi_daily b on b.project_id = p.id and b.date = d.day::date
+      )`.as('days'),
+    ])
+    .executeTakeFirst();
+  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No project ${input.projectId}` });
   return {
-    projects: rows.map((row) => ({
-      projectId: row.project_id,
-      projectName: row.project_name,
-      lastRollupAt: toIso(row.last_rollup_at),
-      lastEventAt: toIso(row.last_event_at),
-      todayRevenueCents: row.today_revenue_cents,
-      todayLeads: row.today_leads,
-      todayPayments: row.today_payments,
-      currencyCode: row.currency_code,
-      status: row.status,
-    })),
+    project: toProjectHealth(row),
+    timezone: row.timezone,
+    staleAfterMinutes: settings.staleAfterMinutes,
+    lastRollupAgeSeconds: row.last_rollup_age_seconds,
+    days: row.days,
   };
 }
 

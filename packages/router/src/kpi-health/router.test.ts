@@ -231,7 +231,7 @@ describe('kpiHealth.triggerRollup', () => {
     await createEvent(db, project.id, { occurred_at: new Date(NOW - MINUTE), received_at: new Date(NOW - MINUTE) });
 
     const first = await caller({ actor: testActor(undefined, 'ops-7'), requestId: 'req-1' }).kpiHealth.triggerRollup({ reason: '  fixed a webhook  ' });
-    expect(first).toEqual({ triggered: true, projectsAffected: 2, estimatedDurationMs: null });
+    expect(first).toEqual({ triggered: true, projectsAffected: 2, estimatedDurationMs: null, mode: 'incremental' });
     await rollup.idle();
     const audit = await db
       .selectFrom('admin_audit_log')
@@ -245,14 +245,14 @@ describe('kpiHealth.triggerRollup', () => {
         target_type: 'all_projects',
         target_id: null,
         reason: 'fixed a webhook',
-        details: { rollupRunId: run.id, projectsAffected: 2 },
+        details: { rollupRunId: run.id, projectsAffected: 2, mode: 'incremental', startDate: null, endDate: null },
         request_id: 'req-1',
       },
     ]);
     expect(run).toMatchObject({ trigger: 'manual', admin_id: 'ops-7', reason: 'fixed a webhook', project_id: null, status: 'succeeded', projects_affected: 2 });
 
     const second = await triggerAndWait({ projectId: project.id });
-    expect(second).toEqual({ triggered: true, projectsAffected: 1, estimatedDurationMs: run.duration_ms });
+    expect(second).toEqual({ triggered: true, projectsAffected: 1, estimatedDurationMs: run.duration_ms, mode: 'incremental' });
     const last = await db.selectFrom('admin_audit_log').select(['target_type', 'target_id']).orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(last).toEqual({ target_type: 'project', target_id: project.id });
   });

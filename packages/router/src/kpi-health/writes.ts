@@ -6,11 +6,14 @@ import { averageRunDurationMs } from './queries.js';
 import type { TriggerRollupInput, TriggerRollupOutput } from './schemas.js';
 
 /**
- * Queues a manual rollup (SPEC §3.2): the queued run and its audit row commit together. The caller
- * then wakes the rollup, which executes it in the background behind any running one.
+ * Queues a manual rollup (SPEC §3.2), or a rebuild of a range of local dates (§8.2): the queued
+ * run, range included, and its audit row commit together. The caller then wakes the rollup, which
+ * executes it in the background behind any running one, on whichever instance holds the lock.
  */
 export async function queueRollup(ctx: WriteContext, input: TriggerRollupInput): Promise<TriggerRollupOutput> {
   const projectId = input.projectId ?? null;
+  const range = input.startDate && input.endDate ? { startDate: input.startDate, endDate: input.endDate } : null;
+  const mode = range ? 'rebuild' : 'incremental';
   const projectsAffected = await auditedWrite(ctx, async (trx) => {
     let affected: number;
     if (projectId) {
@@ -25,14 +28,14 @@ export async function queueRollup(ctx: WriteContext, input: TriggerRollupInput):
         .executeTakeFirstOrThrow();
       affected = all.n;
     }
-    const rollupRunId = await queueRun(trx, ctx.clock, { projectId, adminId: ctx.actor.adminId, reason: input.reason, projectsAffected: affected });
+    const rollupRunId = await queueRun(trx, ctx.clock, { projectId, adminId: ctx.actor.adminId, reason: input.reason, projectsAffected: affected, range });
     return changed(affected, {
       action: 'kpi.trigger_rollup',
       targetType: projectId ? 'project' : 'all_projects',
       targetId: projectId,
       reason: input.reason,
-      details: { rollupRunId, projectsAffected: affected },
+      details: { rollupRunId, projectsAffected: affected, mode, startDate: range?.startDate ?? null, endDate: range?.endDate ?? null },
     });
   });
-  return { triggered: true, projectsAffected, estimatedDurationMs: await averageRunDurationMs(ctx.db) };
+  return { triggered: true, projectsAffected, estimatedDurationMs: await averageRunDurationMs(ctx.db), mode };
 }

@@ -161,7 +161,7 @@ describe('stopping', () => {
     const run = await db
       .insertInto('kpi_rollup_runs')
       .values({ trigger: 'schedule', status: 'running', started_at: new Date(NOW) })
-      .returning(['id', 'project_id'])
+      .returning(['id', 'project_id', 'start_date', 'end_date'])
       .executeTakeFirstOrThrow();
     let asked = 0;
     // Batches of one project, so the run can stop after two of three.

@@ -1,9 +1,17 @@
 import type { Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock.js';
-import { advanceState, type RollupProject, recomputeAllDays, recomputeTouchedDays, type WatermarkedProject } from './statements.js';
+import {
+  advanceState,
+  type LocalDateRange,
+  type RollupProject,
+  recomputeAllDays,
+  recomputeDateRange,
+  recomputeTouchedDays,
+  type WatermarkedProject,
+} from './statements.js';
 
-export type { RollupProject } from './statements.js';
+export type { LocalDateRange, RollupProject } from './statements.js';
 
 /** SPEC §3.3: how far behind its watermark each project's scan starts again. */
 export const DEFAULT_OVERLAP_MS = 5 * 60_000;
@@ -15,6 +23,12 @@ export const DEFAULT_OVERLAP_MS = 5 * 60_000;
 export const DEFAULT_ROLLUP_STATEMENT_TIMEOUT_MS = 10 * 60_000;
 /** For the rollup's transactions only: one run at a time, on the rollup's own connection. */
 const ROLLUP_WORK_MEM = '64MB';
+/** The run a batch belongs to: its id, and its rebuild range (null for an incremental run). */
+export interface RollupWork {
+  id: number;
+  range: LocalDateRange | null;
+}
+
 /** Projects rolled up together in one transaction; a run is asked to stop between batches. */
 export const DEFAULT_ROLLUP_BATCH_SIZE = 100;
 
@@ -37,8 +51,12 @@ export interface RollupEngineOptions {
  * the overlap) are recomputed, each from all of its events, so recomputing is idempotent. Projects
  * without a watermark are rebuilt in full. Events received after "now" wait for the next run, which
  * also makes a rollup at a past moment (a fixed clock) count exactly what had arrived by then.
+ *
+ * A rebuild (`range` set) does all of that, then recomputes every bucket of the range from all of
+ * its events, so the projects end up as current as after an incremental run and their watermarks
+ * move as usual: nothing received outside the range is ever skipped.
  */
-export async function rollupProjects(db: Kysely<Database>, projects: readonly RollupProject[], runId: number, options: RollupEngineOptions): Promise<void> {
+export async function rollupProjects(db: Kysely<Database>, projects: readonly RollupProject[], run: RollupWork, options: RollupEngineOptions): Promise<void> {
   if (projects.length === 0) return;
   // One snapshot for the buckets and the watermarks: nothing can slip in between the two.
   await db
@@ -77,6 +95,11 @@ export async function rollupProjects(db: Kysely<Database>, projects: readonly Ro
         await sql`set local jit = off`.execute(trx);
         await recomputeTouchedDays(trx, incremental, now, options.overlapMs ?? DEFAULT_OVERLAP_MS);
       }
-      await advanceState(trx, projects, runId, now);
+      if (run.range) {
+        // Like a full rebuild, a long range gains from JIT; the planner's default decides again.
+        if (incremental.length > 0) await sql`set local jit = default`.execute(trx);
+        await recomputeDateRange(trx, projects, run.range, now);
+      }
+      await advanceState(trx, projects, run.id, now);
     });
 }

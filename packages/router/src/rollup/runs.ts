@@ -1,17 +1,26 @@
 import type { Database, KpiRollupTrigger } from '@runhub/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
-import { DEFAULT_ROLLUP_BATCH_SIZE, type RollupEngineOptions, type RollupProject, rollupProjects } from './engine.js';
+import { DEFAULT_ROLLUP_BATCH_SIZE, type LocalDateRange, type RollupEngineOptions, type RollupProject, type RollupWork, rollupProjects } from './engine.js';
 import { withRollupLock } from './lock.js';
 
 /** A run that holds the rollup lock and has its `started_at`. */
 export interface StartedRun {
   id: number;
   project_id: string | null;
+  /** A rebuild's range (both set), or null for an incremental run. */
+  start_date: string | null;
+  end_date: string | null;
 }
+
+/** The columns a started run is read back with. */
+const STARTED_RUN = ['id', 'project_id', 'start_date', 'end_date'] as const;
+
+export type RollupMode = 'incremental' | 'rebuild';
 
 export interface RunOutcome {
   runId: number;
+  mode: RollupMode;
   status: 'succeeded' | 'failed';
   projectsChecked: number;
   projectsFailed: number;
@@ -31,6 +40,7 @@ export async function executeRun(db: Kysely<Database>, run: StartedRun, options:
   // The duration is measured here, after `started_at` was fixed, so `started_at + duration` never
   // passes the moment the lock is released: runs recorded one after another never appear to overlap.
   const startedMs = performance.now();
+  const work: RollupWork = { id: run.id, range: rangeOf(run) };
   let checked = 0;
   let failed = 0;
   let error: string | null = null;
@@ -45,7 +55,11 @@ export async function executeRun(db: Kysely<Database>, run: StartedRun, options:
       }
       const batch = projects.slice(start, start + batchSize);
       checked += batch.length;
-      failed += await rollupBatch(db, batch, run.id, options);
+      failed += await rollupBatch(db, batch, work, options);
+      // Progress for the history page, when more batches follow (the last is recorded with the outcome).
+      if (start + batchSize < projects.length) {
+        await db.updateTable('kpi_rollup_runs').set({ projects_checked: checked }).where('id', '=', run.id).execute();
+      }
     }
     if (!error && failed > 0) error = `${failed} of ${projects.length} projects failed`;
   } catch (thrown) {
@@ -57,9 +71,13 @@ export async function executeRun(db: Kysely<Database>, run: StartedRun, options:
   await sql`
     update kpi_rollup_runs
     set status = ${status}, duration_ms = ${durationMs}, finished_at = started_at + make_interval(secs => ${durationMs / 1000}),
-        projects_failed = ${failed}, error = ${error}
+        projects_failed = ${failed}, projects_checked = ${checked}, error = ${error}
     where id = ${run.id}`.execute(db);
-  return { runId: run.id, status, projectsChecked: checked, projectsFailed: failed, durationMs, error };
+  return { runId: run.id, mode: work.range ? 'rebuild' : 'incremental', status, projectsChecked: checked, projectsFailed: failed, durationMs, error };
+}
+
+function rangeOf(run: StartedRun): LocalDateRange | null {
+  return run.start_date && run.end_date ? { startDate: run.start_date, endDate: run.end_date } : null;
 }
 
 /**
@@ -67,10 +85,10 @@ export async function executeRun(db: Kysely<Database>, run: StartedRun, options:
  * statement for all), each project again in its own, so only the failing ones keep their previous
  * values. Answers how many failed.
  */
-async function rollupBatch(db: Kysely<Database>, batch: RollupProject[], runId: number, options: RollupEngineOptions): Promise<number> {
+async function rollupBatch(db: Kysely<Database>, batch: RollupProject[], run: RollupWork, options: RollupEngineOptions): Promise<number> {
   if (batch.length > 1) {
     try {
-      await rollupProjects(db, batch, runId, options);
+      await rollupProjects(db, batch, run, options);
       return 0;
     } catch {
       // The error is recorded against the project that fails on its own below.
@@ -79,10 +97,10 @@ async function rollupBatch(db: Kysely<Database>, batch: RollupProject[], runId: 
   let failed = 0;
   for (const project of batch) {
     try {
-      await rollupProjects(db, [project], runId, options);
+      await rollupProjects(db, [project], run, options);
     } catch (thrown) {
       failed++;
-      await recordRollupError(db, options.clock, { runId, projectId: project.id, message: messageOf(thrown) });
+      await recordRollupError(db, options.clock, { runId: run.id, projectId: project.id, message: messageOf(thrown) });
     }
   }
   return failed;
@@ -123,6 +141,8 @@ export interface QueuedRun {
   adminId: string;
   reason: string;
   projectsAffected: number;
+  /** A rebuild of these local dates; null for an incremental run. */
+  range: LocalDateRange | null;
 }
 
 /**
@@ -140,6 +160,8 @@ export async function queueRun(trx: Transaction<Database>, clock: Clock, run: Qu
       status: 'queued',
       queued_at: clock.now(),
       projects_affected: run.projectsAffected,
+      start_date: run.range?.startDate ?? null,
+      end_date: run.range?.endDate ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -152,7 +174,7 @@ export async function claimNextQueuedRun(db: Kysely<Database>, clock: Clock): Pr
     .updateTable('kpi_rollup_runs')
     .set({ status: 'running', started_at: clock.now() })
     .where('id', '=', (eb) => eb.selectFrom('kpi_rollup_runs').select('id').where('status', '=', 'queued').orderBy('id').limit(1).forUpdate().skipLocked())
-    .returning(['id', 'project_id'])
+    .returning(STARTED_RUN)
     .executeTakeFirst();
 }
 
@@ -170,7 +192,7 @@ export async function startScheduledRunIfDue(db: Kysely<Database>, clock: Clock,
       select 1 from kpi_rollup_runs
       where project_id is null and started_at > ${now} - make_interval(mins => ${intervalMinutes})
     )
-    returning id, project_id`.execute(db);
+    returning id, project_id, start_date, end_date`.execute(db);
   return rows[0];
 }
 
@@ -214,6 +236,8 @@ export interface RollupNowOptions extends RollupEngineOptions {
   trigger?: KpiRollupTrigger;
   adminId?: string | null;
   reason?: string | null;
+  /** A rebuild of these local dates; default: an incremental run. */
+  range?: LocalDateRange | null;
 }
 
 /**
@@ -237,8 +261,10 @@ export async function runRollupNow(db: Kysely<Database>, options: RollupNowOptio
         status: 'running',
         queued_at: now,
         started_at: now,
+        start_date: options.range?.startDate ?? null,
+        end_date: options.range?.endDate ?? null,
       })
-      .returning(['id', 'project_id'])
+      .returning(STARTED_RUN)
       .executeTakeFirstOrThrow();
     return executeRun(db, run, options);
   });

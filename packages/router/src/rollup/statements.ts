@@ -134,6 +134,56 @@ export async function recomputeTouchedDays(
     ${upsertTotals(now)}`.execute(trx);
 }
 
+/** A rebuild's range of the projects' local dates, `YYYY-MM-DD`, both ends included. */
+export interface LocalDateRange {
+  startDate: string;
+  endDate: string;
+}
+
+/**
+ * Rebuilds every bucket of the range for the batch's projects from all of their events, whatever
+ * the watermarks: the range's buckets are deleted, then written again from the events of each
+ * project's local dates, so a bucket whose events are gone stays deleted and a bucket changed by
+ * hand is repaired. Each project's range is read through one `occurred_at` range scan, widened by
+ * two hours and the date then checked exactly, for days that do not start at local midnight.
+ */
+export async function recomputeDateRange(
+  trx: Transaction<Database>,
+  projects: readonly RollupProject[],
+  range: LocalDateRange,
+  now: RawBuilder<Date>,
+): Promise<void> {
+  await trx
+    .deleteFrom('business_kpi_daily')
+    .where(
+      'project_id',
+      'in',
+      projects.map((p) => p.id),
+    )
+    .where('date', '>=', range.startDate)
+    .where('date', '<=', range.endDate)
+    .execute();
+  const start = sql`${range.startDate}::date`;
+  const end = sql`${range.endDate}::date`;
+  await sql`
+    with totals as (
+      select b.id as project_id, b.currency_code, day.date, day.payments, day.leads, day.revenue_cents
+      from ${batchRelation(projects)}
+      cross join lateral (
+        select ${localDate(sql`b.timezone`)} as date, ${dailyTotals(sql`b.currency_code`)}
+        from business_events e
+        where e.project_id = b.id
+          and e.occurred_at >= (${start}::timestamp at time zone b.timezone) - interval '2 hours'
+          and e.occurred_at < ((${end} + 1)::timestamp at time zone b.timezone) + interval '2 hours'
+          and ${localDate(sql`b.timezone`)} between ${start} and ${end}
+          and e.received_at <= ${now}
+          and e.event_type in ${COUNTED_TYPES}
+        group by 1
+      ) as day
+    )
+    ${upsertTotals(now)}`.execute(trx);
+}
+
 /** Marks every project of the batch checked by the run and moves its watermark to its newest event by `now`. */
 export async function advanceState(trx: Transaction<Database>, projects: readonly RollupProject[], runId: number, now: RawBuilder<Date>): Promise<void> {
   // The newest event per project is one backward step on (project_id, received_at).

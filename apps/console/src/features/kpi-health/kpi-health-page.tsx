@@ -1,0 +1,69 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTRPC } from '../../api/client.js';
+import { formatDuration, formatNumber } from '../../ui/format.js';
+import { QueryView } from '../../ui/states.js';
+import { ProjectsTable } from './projects-table.js';
+import { kpiHealthPathKey, projectsQuery, rollupJobQuery, summaryQuery } from './queries.js';
+import { RollupJobPanel } from './rollup-job-panel.js';
+import { useRefreshWhenRollupEnds } from './rollup-status.js';
+import { SummaryCards } from './summary-cards.js';
+import { TriggerDialog, type TriggerResult, type TriggerTarget } from './trigger-dialog.js';
+
+/** `/admin/inhouse/kpi-health`: is every project's KPI data fresh, and is the rollup job well. */
+export function KpiHealthPage() {
+  const trpc = useTRPC();
+  const job = useQuery(rollupJobQuery(trpc));
+  const running = job.data?.status === 'running';
+  const summary = useQuery(summaryQuery(trpc, running));
+  const projects = useQuery(projectsQuery(trpc, running));
+  useRefreshWhenRollupEnds(job.data?.status, kpiHealthPathKey(trpc));
+  const [target, setTarget] = useState<TriggerTarget | null>(null);
+  const [triggered, setTriggered] = useState<TriggerResult | null>(null);
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>KPI health</h1>
+        <button type="button" onClick={() => setTarget('all')}>
+          Roll up all projects
+        </button>
+      </div>
+      {triggered ? (
+        <p className="notice" role="status">
+          Rollup of {triggered.target === 'all' ? 'all projects' : triggered.target.projectName} started ({formatNumber(triggered.projectsAffected)}{' '}
+          {triggered.projectsAffected === 1 ? 'project' : 'projects'}
+          {triggered.estimatedDurationMs === null ? '' : `, about ${formatDuration(triggered.estimatedDurationMs)}`}). {running ? 'Running…' : 'Done.'}
+        </p>
+      ) : null}
+      <section className="panel" aria-labelledby="summary-title">
+        <h2 id="summary-title">Summary</h2>
+        <QueryView query={summary} loading="Loading the summary…">
+          {(data) => <SummaryCards summary={data} />}
+        </QueryView>
+      </section>
+      <section className="panel" aria-labelledby="projects-title">
+        <h2 id="projects-title">Projects</h2>
+        <QueryView query={projects} loading="Loading projects…" empty="No projects yet." isEmpty={(data) => data.projects.length === 0}>
+          {(data) => <ProjectsTable projects={data.projects} onTrigger={(project) => setTarget(project)} />}
+        </QueryView>
+      </section>
+      <section className="panel" aria-labelledby="job-title">
+        <h2 id="job-title">Rollup job</h2>
+        <QueryView query={job} loading="Loading the rollup job…">
+          {(data) => <RollupJobPanel job={data} />}
+        </QueryView>
+      </section>
+      {target ? (
+        <TriggerDialog
+          target={target}
+          onClose={() => setTarget(null)}
+          onDone={(result) => {
+            setTarget(null);
+            setTriggered(result);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
