@@ -56,6 +56,9 @@ export const zEventTypeFilter = z
       (match[2] ? filter.prefixes : filter.exact).push(match[1]);
     }
     return filter;
+  })
+  .meta({
+    description: 'Up to 20 comma-separated entries, each an exact event type or a prefix ending in `*` (`payment_*`), of `[A-Za-z0-9_.:-]` before the `*`.',
   });
 
 /** SPEC §7.6: the payload filter's JSON text holds at most this many characters. */
@@ -129,7 +132,7 @@ export const MAX_BY_DAY_DATES = 366;
 export const ZEventStatsInput = z
   .object({
     ...eventFilters,
-    groupBy: z.enum(['day']).optional(),
+    groupBy: z.enum(['day']).optional().meta({ description: '`day` adds `byDay`: every UTC date of the range (at most 366), ascending, zero-filled.' }),
   })
   .superRefine(checkRange);
 
