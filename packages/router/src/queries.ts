@@ -5,7 +5,7 @@
  */
 
 export { auditPageQuery } from './audit-log/queries.js';
-export { eventStatsQuery, eventsByDayQuery, listEventsQuery, resolveStatsRange, statsFromCounts } from './business-events/queries.js';
+export { eventStats, eventStatsQuery, eventsByDayQuery, listEventsQuery, resolveStatsRange, statsFromCounts } from './business-events/queries.js';
 export type { EventStatsInput, ListEventsInput } from './business-events/schemas.js';
 export { ZEventStatsInput, ZListEventsInput } from './business-events/schemas.js';
 export { encodeCursor } from './pagination.js';
