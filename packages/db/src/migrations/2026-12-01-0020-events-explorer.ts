@@ -27,30 +27,59 @@ export async function up(db: Kysely<any>): Promise<void> {
     sql`drop index business_events_project_type_occurred`,
     sql`create index business_events_project_type_occurred on business_events (project_id, event_type text_pattern_ops, occurred_at desc, id desc)`,
 
+    // Insert-only deltas: a statement adds one row per (project, day, type) it touched, with the
+    // number of events it added (or, negative, removed). No unique key, so no writer ever waits on
+    // another's counts row; readers sum the rows.
     sql`create table business_event_daily_counts (
           project_id uuid not null,
           day date not null,
           event_type text not null,
-          n bigint not null,
-          primary key (project_id, day, event_type)
+          n bigint not null
         )`,
+    sql`create index business_event_daily_counts_project on business_event_daily_counts (project_id, day, event_type) include (n)`,
     sql`create index business_event_daily_counts_day on business_event_daily_counts (day, event_type) include (n)`,
-    // One function for the three triggers: each statement's rows, grouped, added (inserted and
-    // new rows) or subtracted (deleted and old rows). Groups are upserted in key order, so two
-    // statements that touch the same groups lock them in the same order.
+    // One function for the three triggers: each statement's rows, grouped, added (inserted and new
+    // rows) or subtracted (deleted and old rows). Then, every 32nd statement (a sequence), the groups it
+    // touched are compacted: their rows are deleted and their sum inserted as one row, in the same
+    // transaction (so a reader sees the rows before or the sum after, never both). Rows another open
+    // transaction holds are skipped (`skip locked`): compaction never waits, and never deadlocks.
+    sql`create sequence business_event_daily_counts_compaction`,
     sql`create function business_event_daily_counts_apply() returns trigger language plpgsql as $$
         begin
           if tg_op in ('DELETE', 'UPDATE') then
-            insert into business_event_daily_counts as c (project_id, day, event_type, n)
-            select project_id, (occurred_at at time zone 'UTC')::date, event_type, -count(*)
-            from old_rows group by 1, 2, 3 order by 1, 2, 3
-            on conflict (project_id, day, event_type) do update set n = c.n + excluded.n;
+            insert into business_event_daily_counts (project_id, day, event_type, n)
+            select project_id, (occurred_at at time zone 'UTC')::date, event_type, -count(*) from old_rows group by 1, 2, 3;
           end if;
           if tg_op in ('INSERT', 'UPDATE') then
-            insert into business_event_daily_counts as c (project_id, day, event_type, n)
-            select project_id, (occurred_at at time zone 'UTC')::date, event_type, count(*)
-            from new_rows group by 1, 2, 3 order by 1, 2, 3
-            on conflict (project_id, day, event_type) do update set n = c.n + excluded.n;
+            insert into business_event_daily_counts (project_id, day, event_type, n)
+            select project_id, (occurred_at at time zone 'UTC')::date, event_type, count(*) from new_rows group by 1, 2, 3;
+          end if;
+          if nextval('business_event_daily_counts_compaction') % 32 <> 0 then
+            return null;
+          end if;
+          if tg_op in ('INSERT', 'UPDATE') then
+            with touched as (
+                   select distinct project_id, (occurred_at at time zone 'UTC')::date as day, event_type from new_rows),
+                 gone as (
+                   delete from business_event_daily_counts
+                   where ctid = any(array(
+                     select c.ctid from business_event_daily_counts c join touched t using (project_id, day, event_type)
+                     for update of c skip locked))
+                   returning project_id, day, event_type, n)
+            insert into business_event_daily_counts (project_id, day, event_type, n)
+            select project_id, day, event_type, sum(n) from gone group by 1, 2, 3 having sum(n) <> 0;
+          end if;
+          if tg_op in ('DELETE', 'UPDATE') then
+            with touched as (
+                   select distinct project_id, (occurred_at at time zone 'UTC')::date as day, event_type from old_rows),
+                 gone as (
+                   delete from business_event_daily_counts
+                   where ctid = any(array(
+                     select c.ctid from business_event_daily_counts c join touched t using (project_id, day, event_type)
+                     for update of c skip locked))
+                   returning project_id, day, event_type, n)
+            insert into business_event_daily_counts (project_id, day, event_type, n)
+            select project_id, day, event_type, sum(n) from gone group by 1, 2, 3 having sum(n) <> 0;
           end if;
           return null;
         end
@@ -83,6 +112,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     sql`drop trigger business_event_daily_counts_delete on business_events`,
     sql`drop trigger business_event_daily_counts_insert on business_events`,
     sql`drop function business_event_daily_counts_apply()`,
+    sql`drop sequence business_event_daily_counts_compaction`,
     sql`drop table business_event_daily_counts`,
     sql`drop index business_events_project_type_occurred`,
     sql`create index business_events_project_type_occurred on business_events (project_id, event_type, occurred_at desc, id desc)`,

@@ -1,7 +1,7 @@
 import { createDatabase, type Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, createTestCaller, createTestDatabase, type TestDatabase, waitForLockWaiters } from '../testing/index.js';
+import { createProject, createTestCaller, createTestDatabase, type TestDatabase } from '../testing/index.js';
 import type { EventStatsInput } from './schemas.js';
 
 // SPEC §7.7: "stats stay exact: an event is counted the moment its transaction commits". Stats sum
@@ -108,26 +108,32 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('stats stay exact while t
     await expectExact('w1 committed');
   });
 
-  it('keeps two open inserters of the same day and type exact: the second waits on the counts row, and counts when it commits', async () => {
-    const [w1, w2, w3] = writers as [Kysely<Database>, Kysely<Database>, Kysely<Database>];
+  it('keeps open inserters of the same day and type exact, none waiting on another, while compaction runs beside them', async () => {
+    const [w1, w2, w3, w4] = writers as [Kysely<Database>, Kysely<Database>, Kysely<Database>, Kysely<Database>];
     for (const writer of [w1, w2, w3]) await sql`begin`.execute(writer);
     await insert(w1, a, 'payment_succeeded', '2026-04-04', 10);
     await insert(w3, b, 'payment_succeeded', '2026-04-04', 1);
-    // Same group as w1: its counts row is w1's until w1 ends, so this insert waits for it.
-    const second = insert(w2, a, 'payment_succeeded', '2026-04-04', 20);
-    await waitForLockWaiters(testDb.db, 1);
-    await expectExact('w1, w2 (waiting), w3 open');
-    await sql`commit`.execute(w3);
-    await expectExact('w3 committed');
-    await sql`commit`.execute(w1);
-    await second;
-    await expectExact('w1 committed, w2 inserted but open');
+    // Same group as w1, while w1 is open: the counts take insert-only rows, so this does not wait.
+    await insert(w2, a, 'payment_succeeded', '2026-04-04', 20);
+    await expectExact('w1, w2, w3 open on one group');
+    // 64 one-event statements into the same group on a fourth connection compact it at least
+    // once, beside the open transactions' rows (invisible to it, so they stay as they are).
+    for (let i = 0; i < 64; i++) await insert(w4, a, 'payment_succeeded', '2026-04-04', 1);
+    await expectExact('64 more committed, compacted, beside w1, w2, w3 open');
     await sql`commit`.execute(w2);
     await expectExact('w2 committed');
-    const { rows } = await sql<{ n: number }>`
-      select n::int as n from business_event_daily_counts where project_id = ${a} and day = '2026-04-04' and event_type = 'payment_succeeded'`.execute(
-      testDb.db,
-    );
-    expect(rows).toEqual([{ n: 30 }]);
+    await sql`commit`.execute(w3);
+    await expectExact('w3 committed');
+    // A compaction inside an open transaction holds the rows it took until it commits; others skip them.
+    for (let i = 0; i < 32; i++) await insert(w1, a, 'payment_succeeded', '2026-04-04', 1);
+    for (let i = 0; i < 32; i++) await insert(w4, a, 'payment_succeeded', '2026-04-04', 1);
+    await expectExact('w1 compacted inside its transaction, w4 beside it');
+    await sql`commit`.execute(w1);
+    await expectExact('w1 committed');
+    const { rows } = await sql<{ n: number; rows: number }>`
+      select sum(n)::int as n, count(*)::int as rows from business_event_daily_counts
+      where project_id = ${a} and day = '2026-04-04' and event_type = 'payment_succeeded'`.execute(testDb.db);
+    expect(rows[0]?.n).toBe(10 + 20 + 64 + 32 + 32);
+    expect(rows[0]?.rows).toBeLessThan(64);
   });
 });
