@@ -39,12 +39,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     sql`create index business_event_daily_counts_project on business_event_daily_counts (project_id, day, event_type) include (n)`,
     sql`create index business_event_daily_counts_day on business_event_daily_counts (day, event_type) include (n)`,
     // One function for the three triggers: each statement's rows, grouped, added (inserted and new
-    // rows) or subtracted (deleted and old rows). Then, every 32nd statement (a sequence), the groups it
+    // rows) or subtracted (deleted and old rows). Then, every 32nd statement (a sequence) and every
+    // statement that touched 64 groups or more (a bulk write, whose own work dwarfs it), the groups it
     // touched are compacted: their rows are deleted and their sum inserted as one row, in the same
     // transaction (so a reader sees the rows before or the sum after, never both). Rows another open
     // transaction holds are skipped (`skip locked`): compaction never waits, and never deadlocks.
     sql`create sequence business_event_daily_counts_compaction`,
     sql`create function business_event_daily_counts_apply() returns trigger language plpgsql as $$
+        declare
+          groups bigint;
         begin
           if tg_op in ('DELETE', 'UPDATE') then
             insert into business_event_daily_counts (project_id, day, event_type, n)
@@ -54,7 +57,8 @@ export async function up(db: Kysely<any>): Promise<void> {
             insert into business_event_daily_counts (project_id, day, event_type, n)
             select project_id, (occurred_at at time zone 'UTC')::date, event_type, count(*) from new_rows group by 1, 2, 3;
           end if;
-          if nextval('business_event_daily_counts_compaction') % 32 <> 0 then
+          get diagnostics groups = row_count;
+          if groups < 64 and nextval('business_event_daily_counts_compaction') % 32 <> 0 then
             return null;
           end if;
           if tg_op in ('INSERT', 'UPDATE') then

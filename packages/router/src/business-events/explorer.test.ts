@@ -315,6 +315,16 @@ describe('the daily counts stats read', () => {
         select count(*)::int as rows, sum(n)::int as n from business_event_daily_counts where event_type = 'one_at_a_time'`.execute(db);
       expect(rows[0]?.n).toBe(100);
       expect(rows[0]?.rows).toBeLessThanOrEqual(32);
+      // A bulk statement (64 groups or more) compacts the groups it touched at once.
+      for (let round = 0; round < 3; round++) {
+        await sql`
+          insert into business_events (project_id, event_type, occurred_at, source)
+          select ${a.id}::uuid, 'bulk_' || g, timestamptz '2026-03-03T10:00:00Z', 'bulk' from generate_series(1, 80) as g`.execute(db);
+      }
+      await compare();
+      const bulk = await sql<{ rows: number; n: number }>`
+        select count(*)::int as rows, sum(n)::int as n from business_event_daily_counts where event_type like 'bulk%'`.execute(db);
+      expect(bulk.rows[0]).toEqual({ rows: 80, n: 240 });
       await sql`truncate business_events`.execute(db);
       await compare();
       expect((await sql<{ n: number }>`select count(*)::int as n from business_event_daily_counts`.execute(db)).rows[0]?.n).toBe(0);
