@@ -125,6 +125,8 @@ async function fill(db: Kysely<Database>): Promise<void> {
   `.execute(db);
   // Statistics for the planner, and the visibility map that lets stats skip the heap.
   await sql`vacuum (analyze) business_events`.execute(db);
+  // The counts' backfill and compaction leave dead rows until a vacuum, as autovacuum soon does.
+  await sql`vacuum (analyze) business_event_daily_counts`.execute(db);
   await sql`analyze projects`.execute(db);
   const { rows } = await sql<{ count: number; size: string }>`
     select count(*) as count, pg_size_pretty(pg_total_relation_size('business_events')) as size from business_events
