@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type pg from 'pg';
-import { EVENT_STATS, EVENTS_FIRST_PAGE, EVENTS_PAGE_AFTER, KPI_PROJECTS, RUNS_PAGE } from './floor-sql.js';
+import { EVENT_BY_PUBLIC_ID, EVENT_STATS, EVENTS_FIRST_PAGE, EVENTS_PAGE_AFTER, KPI_PROJECTS, RUNS_PAGE, STUCK_RUNS } from './floor-sql.js';
 
 const PAGE_ROWS = 51;
 const STALE_AFTER_MINUTES = 30;
@@ -24,6 +24,10 @@ export function createFloorApp(pool: pg.Pool): Hono {
   });
 
   app.get('/business-events/stats', async (c) => rows(await pool.query(EVENT_STATS, [c.req.query('startDate'), c.req.query('endDate')])));
+
+  app.get('/business-event', async (c) => rows(await pool.query(EVENT_BY_PUBLIC_ID, [c.req.query('publicId')])));
+
+  app.get('/workflow-runs/stuck', async (c) => rows(await pool.query(STUCK_RUNS, [c.req.query('projectId'), 'running', 50])));
 
   app.get('/kpi-health/projects', async () => rows(await pool.query(KPI_PROJECTS, [STALE_AFTER_MINUTES, 1])));
   return app;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { SERVER_NODE_FLAGS } from '@runhub/server';
 import pg from 'pg';
 import { chooseEndpoints, type Endpoint, pathsOf } from '../http/endpoints.js';
 import { measureLoad } from '../http/load.js';
@@ -10,7 +11,7 @@ import { type ChildServer, startChildServer } from '../http/servers.js';
  * the HTTP part of `pnpm bench` against a database the bench already loaded (`pnpm bench --keep`),
  * reporting each server's CPU time per request (the steady figure on a shared machine) as the median of
  * R rounds, and, with `--profile`, writing both children's `--cpu-prof` profiles to DIR (`--servers floor,REST`
- * loads only those).
+ * loads only those; `--node-flags=…` starts the API child with those Node flags instead of `SERVER_NODE_FLAGS`, `--node-flags=` with none).
  */
 const { values } = parseArgs({
   options: {
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     only: { type: 'string' },
     servers: { type: 'string', default: 'floor,REST,tRPC' },
+    'node-flags': { type: 'string' },
   },
 });
 if (!values.database) throw new Error('--database URL is required: a database loaded by pnpm bench --keep');
@@ -32,7 +34,11 @@ await client.end();
 const token = randomBytes(24).toString('hex');
 const env = { BENCH_CHILD_DATABASE_URL: values.database, BENCH_CHILD_ADMIN_TOKEN: token };
 const execArgv = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
-const [api, floor] = await Promise.all([startChildServer('api-server.js', env, execArgv), startChildServer('floor-server.js', env, execArgv)]);
+const apiFlags = values['node-flags'] === undefined ? [...SERVER_NODE_FLAGS] : values['node-flags'].split(' ').filter(Boolean);
+const [api, floor] = await Promise.all([
+  startChildServer('api-server.js', env, [...apiFlags, ...execArgv]),
+  startChildServer('floor-server.js', env, execArgv),
+]);
 const headers = { 'x-sheen-admin-token': token };
 const servers = { floor, REST: api, tRPC: api } as const;
 const urlOf = (server: keyof typeof servers, endpoint: Endpoint) => {
