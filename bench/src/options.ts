@@ -14,6 +14,8 @@ export interface BenchOptions {
   out: string;
   /** The admin connection: the scratch database is created on this server. */
   adminUrl: string;
+  /** A database a previous `--keep` run loaded, measured again instead of a new scratch database (kept at the end). */
+  database: string | undefined;
 }
 
 export const USAGE = `Usage: pnpm bench [--rows N] [--duration S] [--connections C] [--rounds R] [--keep] [--out FILE]
@@ -24,6 +26,7 @@ export const USAGE = `Usage: pnpm bench [--rows N] [--duration S] [--connections
   --rounds R       repeat every measurement R times and keep the best (default 2)
   --keep           keep the scratch database runhub_bench_<ts> instead of dropping it
   --out FILE       where to write the Markdown results (default bench/RESULTS.md)
+  --database URL   measure a database a --keep run loaded (no new scratch database, no load; --rows is ignored; kept)
 
 The scratch database is created on the server of BENCH_DATABASE_URL
 (default postgres://postgres@127.0.0.1:5432/postgres, used only as the admin connection).`;
@@ -42,6 +45,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv, defaultOut: 
     keep: values.keep ?? false,
     out: values.out ?? defaultOut,
     adminUrl: env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    database: values.database,
   };
 }
 
@@ -57,6 +61,7 @@ function parseFlags(argv: string[]) {
         rounds: { type: 'string' },
         keep: { type: 'boolean' },
         out: { type: 'string' },
+        database: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;

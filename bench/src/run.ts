@@ -6,12 +6,12 @@ import pg from 'pg';
 import { chooseEndpoints } from './http/endpoints.js';
 import { benchHttp } from './http/http-bench.js';
 import { measureMetricsCost } from './http/metrics-cost.js';
-import { dataShape, loadData } from './load-data.js';
+import { type DataShape, dataShape, loadData } from './load-data.js';
 import { describeMachine } from './machine.js';
 import { readOptions, USAGE, UsageError } from './options.js';
 import { renderReport } from './report.js';
 import { benchRollup } from './rollup-bench.js';
-import { createScratchDatabase } from './scratch-database.js';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 
 const benchDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = resolve(benchDir, '..');
@@ -29,19 +29,29 @@ async function main(): Promise<void> {
     return;
   }
   const started = new Date();
-  const scratch = await createScratchDatabase(options.adminUrl);
-  log(`== scratch database ${scratch.name}`);
+  const scratch = options.database ? keptDatabase(options.database) : await createScratchDatabase(options.adminUrl);
+  log(`== ${options.database ? 'kept' : 'scratch'} database ${scratch.name}`);
   const client = new pg.Client({ connectionString: scratch.url });
   try {
     const db = createDatabase({ url: scratch.url });
     await migrateToLatest(db).finally(() => db.destroy());
     await client.connect();
 
-    const shape = dataShape(options.rows);
-    log(`== loading ${shape.events.toLocaleString('en-US')} events, ${shape.runs.toLocaleString('en-US')} runs, ${shape.sends.toLocaleString('en-US')} sends`);
-    const loadStarted = performance.now();
-    await loadData(client, shape, new Date(), log);
-    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    let shape = dataShape(options.rows);
+    let loadSeconds = 0;
+    if (options.database) {
+      shape = await shapeOf(client);
+      log(
+        `== measuring the kept ${shape.events.toLocaleString('en-US')} events, ${shape.runs.toLocaleString('en-US')} runs, ${shape.sends.toLocaleString('en-US')} sends`,
+      );
+    } else {
+      log(
+        `== loading ${shape.events.toLocaleString('en-US')} events, ${shape.runs.toLocaleString('en-US')} runs, ${shape.sends.toLocaleString('en-US')} sends`,
+      );
+      const loadStarted = performance.now();
+      await loadData(client, shape, new Date(), log);
+      loadSeconds = (performance.now() - loadStarted) / 1000;
+    }
 
     log(`== KPI rollup, best of ${options.rounds} rounds`);
     const rollup = await benchRollup(scratch.url, client, options.rounds, log);
@@ -75,9 +85,26 @@ async function main(): Promise<void> {
     log(`\n${markdown}\n(written to ${resolve(options.out)})`);
   } finally {
     await client.end().catch(() => undefined);
-    if (options.keep) log(`kept the scratch database: ${scratch.url}`);
+    if (options.keep || options.database) log(`kept the database: ${scratch.url} (measure it again with --database)`);
     else await scratch.drop();
   }
+}
+
+/** A database a `--keep` run left, measured again: never dropped. */
+function keptDatabase(url: string): ScratchDatabase {
+  return { name: new URL(url).pathname.slice(1), url, drop: async () => undefined };
+}
+
+/** What a kept database holds (each run adds the rollup's 1,000 new events to it). */
+async function shapeOf(client: pg.Client): Promise<DataShape> {
+  const {
+    rows: [counts],
+  } = await client.query<{ events: number; runs: number; sends: number }>(
+    `select (select count(*) from business_events)::int as events, (select count(*) from workflow_runs)::int as runs,
+            (select count(*) from workflow_sends)::int as sends`,
+  );
+  if (!counts || counts.events === 0) throw new UsageError('--database: that database holds no business events; load one with pnpm bench --keep');
+  return counts;
 }
 
 main().catch((error: unknown) => {

@@ -4,7 +4,6 @@ import { type AuthConfig, appRouter, type Clock, type RollupAccess } from '@runh
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { secureHeaders } from 'hono/secure-headers';
 import { type Kysely, sql } from 'kysely';
 import type { ConsoleFiles } from './console/files.js';
 import { mountConsole } from './console/mount.js';
@@ -17,6 +16,7 @@ import { mountMetrics } from './metrics/metrics-endpoint.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { identify, requireCredentials } from './middleware/admin-auth.js';
 import { requestLog } from './middleware/request-log.js';
+import { secureHeaders } from './middleware/secure-headers.js';
 import { mountApiDocs } from './openapi/mount.js';
 import { type ContextDependencies, requestContext } from './request-context.js';
 import { mountRestAdapter } from './rest/adapter.js';

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createDatabase, migrateToLatest } from '@runhub/db';
+import { SERVER_NODE_FLAGS } from '@runhub/server';
 import pg from 'pg';
 import { startChildServer } from '../http/servers.js';
 import { dataShape, loadData } from '../load-data.js';
@@ -110,7 +111,7 @@ async function measure(url: string, pauseSeconds: number): Promise<void> {
     .finally(() => counts.end());
   const runs = rows[0]?.runs ?? 0;
   const events = rows[0]?.events ?? 0;
-  const server = await startChildServer('api-server.js', { BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_ADMIN_TOKEN: TOKEN });
+  const server = await startChildServer('api-server.js', { BENCH_CHILD_DATABASE_URL: url, BENCH_CHILD_ADMIN_TOKEN: TOKEN }, [...SERVER_NODE_FLAGS]);
   try {
     // Warm-up: the first export of each list loads its code paths; memory is measured after it.
     for (const list of ['workflow-runs', 'business-events']) {

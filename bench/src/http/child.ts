@@ -25,7 +25,9 @@ export function serveAsChild(fetch: (request: Request) => Response | Promise<Res
       send({ type: 'usage', cpuMicros: usage.userCPUTime + usage.systemCPUTime, peakRssBytes: usage.maxRSS * 1024 });
     }
   });
+  // An orderly exit on either, so a `--cpu-prof` profile is written.
   process.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 /** The child's settings, passed by the bench in its environment. */

@@ -12,7 +12,11 @@ export interface Endpoint {
   procedure: string;
   restPath: string;
   floorPath: string;
+  /** The procedure's input: REST's query string (unless `restInput`), tRPC's `?input=` and the floor's query string. */
   input: Input;
+  /** REST's query string when it differs from `input` (a path parameter is in `restPath`). */
+  restInput?: Input;
+  floorInput?: Input;
   /** What the API's answer (`data` on REST, `result.data` on /trpc) must share with the floor's rows. */
   fingerprint(data: unknown): string[];
   floorFingerprint(rows: FloorRow[]): string[];
@@ -29,12 +33,46 @@ export interface EndpointUrls {
 
 /** The three paths of an endpoint, from one input: the query string, tRPC's `?input=` and the floor's query string. */
 export function pathsOf(endpoint: Endpoint): EndpointUrls {
-  const query = new URLSearchParams(Object.entries(endpoint.input).map(([key, value]): [string, string] => [key, String(value)])).toString();
-  const suffix = query ? `?${query}` : '';
+  const suffix = (input: Input) => {
+    const query = new URLSearchParams(Object.entries(input).map(([key, value]): [string, string] => [key, String(value)])).toString();
+    return query ? `?${query}` : '';
+  };
   return {
-    rest: `${PREFIX}${endpoint.restPath}${suffix}`,
+    rest: `${PREFIX}${endpoint.restPath}${suffix(endpoint.restInput ?? endpoint.input)}`,
     trpc: `/trpc/${endpoint.procedure}?input=${encodeURIComponent(JSON.stringify(endpoint.input))}`,
-    floor: `${endpoint.floorPath}${suffix}`,
+    floor: `${endpoint.floorPath}${suffix(endpoint.floorInput ?? endpoint.input)}`,
+  };
+}
+
+/** One event by its public id (`/business-events/evt_…`). */
+export function eventByPublicId(publicId: string): Endpoint {
+  return {
+    label: 'business-events/:publicId',
+    procedure: 'businessEvents.get',
+    restPath: `/business-events/${publicId}`,
+    floorPath: '/business-event',
+    input: { id: publicId },
+    restInput: {},
+    floorInput: { publicId },
+    fingerprint: (data) => {
+      const event = data as RouterOutputs['businessEvents']['get'];
+      return [String(event.id), event.publicId, event.occurredAt, event.receivedAt];
+    },
+    floorFingerprint: (rows) => rows.flatMap((row) => [String(row.id), String(row.public_id), String(row.occurred_at), String(row.received_at)]),
+  };
+}
+
+/** The largest project's stuck runs (running, lease expired), oldest lease first. */
+export function stuckRuns(projectId: string): Endpoint {
+  return {
+    label: 'workflow-runs/stuck?projectId',
+    procedure: 'workflowRuns.stuck',
+    restPath: '/workflow-runs/stuck',
+    floorPath: '/workflow-runs/stuck',
+    input: { projectId },
+    fingerprint: (data) =>
+      (data as RouterOutputs['workflowRuns']['stuck']).runs.map((run) => `${run.id}:${run.requestedAt}:${run.leaseExpiresAt}:${run.attempts}`),
+    floorFingerprint: (rows) => rows.map((row) => `${String(row.id)}:${String(row.requested_at)}:${String(row.lease_expires_at)}:${String(row.attempts)}`),
   };
 }
 
@@ -124,6 +162,10 @@ export async function chooseEndpoints(client: pg.Client): Promise<{ endpoints: E
      from (select (now() at time zone 'UTC')::date as today) t`,
   );
   if (!range) throw new Error('no date range');
+  const {
+    rows: [event],
+  } = await client.query<{ public_id: string }>('select public_id from business_events where project_id = $1 order by id limit 1', [project.id]);
+  if (!event) throw new Error('no event to look up');
   const firstPage = 'business-events?projectId (page 1)';
   const deepPage = `business-events?projectId (page ${(pages + 1).toLocaleString('en-US')})`;
   return {
@@ -133,6 +175,8 @@ export async function chooseEndpoints(client: pg.Client): Promise<{ endpoints: E
       workflowRunsPage(project.id),
       businessEventsPage(firstPage, { projectId: project.id }),
       businessEventsPage(deepPage, { projectId: project.id, cursor: encodeCursor('business-events', [last.sort_key, Number(last.id)]) }),
+      eventByPublicId(event.public_id),
+      stuckRuns(project.id),
       businessEventStats(range.start_date, range.end_date),
       kpiHealthProjects(),
     ],

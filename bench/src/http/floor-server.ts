@@ -1,30 +1,7 @@
-import { Hono } from 'hono';
 import pg from 'pg';
 import { childSetting, serveAsChild } from './child.js';
-import { EVENT_STATS, EVENTS_FIRST_PAGE, EVENTS_PAGE_AFTER, KPI_PROJECTS, RUNS_PAGE } from './floor-sql.js';
+import { createFloorApp } from './floor-app.js';
 
-/**
- * The floor: what answering costs with nothing but Hono, `pg` and JSON.stringify. The same SQL as
- * the API, the same pool size, no credentials, no validation, no tRPC, no envelope, no DTO mapping.
- */
+// The floor server (see `createFloorApp`), with the API's pool size.
 const pool = new pg.Pool({ connectionString: childSetting('BENCH_CHILD_DATABASE_URL'), max: 10 });
-const PAGE_ROWS = 51;
-const STALE_AFTER_MINUTES = 30;
-
-const app = new Hono();
-const rows = (result: pg.QueryResult) => new Response(JSON.stringify(result.rows), { headers: { 'content-type': 'application/json' } });
-
-app.get('/workflow-runs', async (c) => rows(await pool.query(RUNS_PAGE, [c.req.query('projectId'), PAGE_ROWS])));
-
-app.get('/business-events', async (c) => {
-  const cursor = c.req.query('cursor');
-  if (!cursor) return rows(await pool.query(EVENTS_FIRST_PAGE, [c.req.query('projectId'), PAGE_ROWS]));
-  const [, occurredAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string, number];
-  return rows(await pool.query(EVENTS_PAGE_AFTER, [c.req.query('projectId'), occurredAt, id, PAGE_ROWS]));
-});
-
-app.get('/business-events/stats', async (c) => rows(await pool.query(EVENT_STATS, [c.req.query('startDate'), c.req.query('endDate')])));
-
-app.get('/kpi-health/projects', async () => rows(await pool.query(KPI_PROJECTS, [STALE_AFTER_MINUTES, 1])));
-
-serveAsChild(app.fetch);
+serveAsChild(createFloorApp(pool).fetch);

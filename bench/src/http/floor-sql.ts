@@ -58,3 +58,18 @@ export const KPI_PROJECTS = `
   ) as latest on true
   left join business_kpi_daily as k on k.project_id = p.id and k.date = kpi_local_date(now(), p.timezone)
   order by p.name, p.id`;
+
+export const EVENT_BY_PUBLIC_ID = `
+  select e.id, e.public_id, e.project_id, p.name as project_name, e.event_type, ${iso('e.occurred_at')}, ${iso('e.received_at')},
+         e.source, e.actor_type, e.actor_id, e.entity_type, e.entity_id, e.session_id, e.anonymous_id, e.correlation_id, e.payload
+  from business_events as e
+  inner join projects as p on p.id = e.project_id
+  where e.public_id = $1`;
+
+export const STUCK_RUNS = `
+  select r.id, r.project_id, p.name as project_name, r.action_id, ${iso('r.requested_at')}, ${iso('r.lease_expires_at')}, r.attempts
+  from workflow_runs as r
+  inner join projects as p on p.id = r.project_id
+  where (r.project_id = $1 and (r.status = $2 and r.lease_expires_at < now()))
+  order by r.lease_expires_at asc, r.id asc
+  limit $3`;

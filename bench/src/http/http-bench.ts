@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SERVER_NODE_FLAGS } from '@runhub/server';
 import { type Endpoint, pathsOf } from './endpoints.js';
 import { type LoadResult, type LoadSettings, measureLoad } from './load.js';
 import { startChildServer } from './servers.js';
@@ -42,8 +43,8 @@ export async function benchHttp(
   const token = randomBytes(24).toString('hex');
   const env = { BENCH_CHILD_DATABASE_URL: databaseUrl, BENCH_CHILD_ADMIN_TOKEN: token };
   const [api, bare, floor] = await Promise.all([
-    startChildServer('api-server.js', env),
-    startChildServer('api-server.js', { ...env, BENCH_CHILD_METRICS: 'off' }),
+    startChildServer('api-server.js', env, [...SERVER_NODE_FLAGS]),
+    startChildServer('api-server.js', { ...env, BENCH_CHILD_METRICS: 'off' }, [...SERVER_NODE_FLAGS]),
     startChildServer('floor-server.js', env),
   ]);
   const childOf = { floor, REST: api, 'REST without metrics': bare, tRPC: api } satisfies Record<ServerKind, unknown>;

@@ -13,10 +13,14 @@ export interface ChildServer {
 
 const START_TIMEOUT_MS = 30_000;
 
-/** Starts `server` (a file beside this one, e.g. `api-server.js`) in its own process and waits until it listens. */
-export async function startChildServer(server: string, env: Record<string, string>): Promise<ChildServer> {
+/**
+ * Starts `server` (a file beside this one, e.g. `api-server.js`) in its own process, with Node's `execArgv` (e.g. `--cpu-prof`),
+ * and waits until it listens.
+ */
+export async function startChildServer(server: string, env: Record<string, string>, execArgv: string[] = []): Promise<ChildServer> {
   const child = fork(fileURLToPath(new URL(server, import.meta.url)), [], {
     env: { ...process.env, ...env },
+    execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const { port } = await nextMessage(child, 'listening', START_TIMEOUT_MS, `${server} did not start`);

@@ -1,7 +1,7 @@
 import type { AnyRouter } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from './context.js';
-import { createCallerFactory, type ProcedureMeta, type TrustedOutput } from './trpc.js';
+import type { ProcedureMeta, TrustedOutput } from './trpc.js';
 
 /** One procedure of a router, as the transports and the OpenAPI document see it. */
 export interface ProcedureEntry {
@@ -15,6 +15,16 @@ export interface ProcedureEntry {
   output: z.ZodType | undefined;
   /** Calls the procedure with its middlewares, validation and error handling, as `/trpc` would. */
   call(ctx: Context, input: unknown): Promise<unknown>;
+}
+
+/** What a procedure is called with (tRPC's `ProcedureCallOptions`, as its caller passes them). */
+interface ProcedureCallOptions {
+  path: string;
+  ctx: Context;
+  type: ProcedureEntry['type'];
+  getRawInput: () => Promise<unknown>;
+  signal: AbortSignal | undefined;
+  batchIndex: number;
 }
 
 /** The part of a procedure's `_def` read here: tRPC's internals, kept in this one module. */
@@ -35,21 +45,19 @@ interface ProcedureDef {
 export function listProcedures(router: AnyRouter): ProcedureEntry[] {
   const procedures: unknown = router._def?.procedures;
   if (!isRecord(procedures)) throw new Error('tRPC internals changed: router._def.procedures is not a record of procedures');
-  const createCaller = createCallerFactory(router) as (ctx: Context) => unknown;
   return Object.entries(procedures).map(([path, procedure]) => {
     const def = procedureDef(path, procedure);
-    const segments = path.split('.');
+    if (typeof procedure !== 'function') throw new Error(`tRPC internals changed: procedure ${path} is not callable`);
+    const invoke = procedure as (opts: ProcedureCallOptions) => Promise<unknown>;
     return {
       path,
       type: def.type,
       meta: def.meta,
       input: zodOrUndefined(def.inputs.at(-1)),
       output: outputSchemaOf(def.output),
-      call(ctx, input) {
-        let node: unknown = createCaller(ctx);
-        for (const key of segments) node = (node as Record<string, unknown>)[key];
-        return (node as (input: unknown) => Promise<unknown>)(input);
-      },
+      // What a caller made by `createCallerFactory` does for one call, without building its proxy
+      // on every request: the middlewares, input parsing, output parser and errors are the procedure's own.
+      call: (ctx, input) => invoke({ path, ctx, type: def.type, getRawInput: async () => input, signal: undefined, batchIndex: 0 }),
     };
   });
 }

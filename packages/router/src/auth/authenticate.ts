@@ -31,7 +31,7 @@ export interface CredentialHeaders {
 export async function authenticate(headers: CredentialHeaders, config: AuthConfig, now: Date = new Date()): Promise<Actor | null> {
   const token = headers.get(ADMIN_TOKEN_HEADER);
   if (token !== null) {
-    if (!config.adminTokens.some((accepted) => constantTimeEqual(token, accepted))) return null;
+    if (!acceptsToken(token, config.adminTokens)) return null;
     const adminUser = headers.get(ADMIN_USER_HEADER)?.trim();
     return {
       adminId: adminUser && adminUser.length <= 256 ? adminUser : 'admin-token',
@@ -49,12 +49,28 @@ export async function authenticate(headers: CredentialHeaders, config: AuthConfi
   return claims ? { adminId: claims.sub, permissions: claims.permissions, via: 'session' } : null;
 }
 
-/** Equal-time comparison that also hides the length of the accepted value. */
-function constantTimeEqual(given: string, accepted: string): boolean {
-  if (accepted.length === 0) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(accepted).digest();
-  return timingSafeEqual(a, b);
+/**
+ * The SHA-256 of each accepted token, computed once per token list (the config lives as long as the
+ * app), with the tokens it was computed from: a list changed in place is hashed again.
+ */
+const acceptedDigests = new WeakMap<readonly string[], { tokens: readonly string[]; digests: readonly Buffer[] }>();
+
+/**
+ * Whether `given` is one of `accepted`, in equal time: the digests of both sides are compared with
+ * `timingSafeEqual`, which also hides the accepted values' lengths. Only the given token is hashed per
+ * request; every accepted digest is compared, so the answer's timing does not say which one matched.
+ */
+function acceptsToken(given: string, accepted: readonly string[]): boolean {
+  let cached = acceptedDigests.get(accepted);
+  if (!cached || cached.tokens.length !== accepted.length || cached.tokens.some((token, i) => token !== accepted[i])) {
+    const digests = accepted.filter((token) => token.length > 0).map((token) => createHash('sha256').update(token).digest());
+    cached = { tokens: [...accepted], digests };
+    acceptedDigests.set(accepted, cached);
+  }
+  const digest = createHash('sha256').update(given).digest();
+  let matched = false;
+  for (const candidate of cached.digests) matched = timingSafeEqual(digest, candidate) || matched;
+  return matched;
 }
 
 function readCookie(header: string | null, name: string): string | null {

@@ -98,8 +98,8 @@ export async function listStuckRuns(db: Kysely<Database>, input: StuckRunsInput,
       projectId: row.project_id,
       projectName: row.project_name,
       actionId: row.action_id,
-      requestedAt: row.requested_at.toISOString(),
-      leaseExpiresAt: row.lease_expires_at.toISOString(),
+      requestedAt: row.requested_at,
+      leaseExpiresAt: row.lease_expires_at,
       attempts: row.attempts,
     })),
   };
@@ -110,9 +110,16 @@ export function stuckRunsQuery(db: Kysely<Database>, input: StuckRunsInput, cloc
   return (
     runsMatching(db, { projectId: input.projectId, stuck: true }, clock)
       .innerJoin('projects as p', 'p.id', 'r.project_id')
-      .select(['r.id', 'r.project_id', 'p.name as project_name', 'r.action_id', 'r.requested_at', 'r.lease_expires_at', 'r.attempts'])
-      // The stuck condition rules out a null lease.
-      .$narrowType<{ lease_expires_at: Date }>()
+      // Timestamps as wire text (`isoTimestamp`); the stuck condition rules out a null lease.
+      .select([
+        'r.id',
+        'r.project_id',
+        'p.name as project_name',
+        'r.action_id',
+        isoTimestamp('r.requested_at').as('requested_at'),
+        isoTimestamp<string>('r.lease_expires_at').as('lease_expires_at'),
+        'r.attempts',
+      ])
       .orderBy('r.lease_expires_at', 'asc')
       .orderBy('r.id', 'asc')
       .limit(input.limit)
