@@ -4,12 +4,13 @@ import * as businessEventsIndexes from './2026-11-28-0003-business-events-indexe
 import * as kpiRollup from './2026-11-28-0004-kpi-rollup.js';
 import * as workflowRunsProjectStatus from './2026-11-28-0005-workflow-runs-project-status.js';
 import * as runOperatorIndexes from './2026-12-01-0010-run-operator-indexes.js';
-import * as eventsExplorer from './2026-12-01-0020-events-explorer.js';
 import * as kpiRollupRanges from './2026-12-01-0030-kpi-rollup-ranges.js';
+import * as eventsExplorer from './2026-12-01-0040-events-explorer.js';
 
 /**
  * Every migration, by name. Names sort by date, which is the order Kysely's Migrator applies
- * them in. A static barrel (rather than a folder scan) keeps them working after a build and in bundles.
+ * them in, so a new migration's name must sort after every migration already landed: the Migrator
+ * refuses to run one that sorts before an applied one. A static barrel (rather than a folder scan) keeps them working after a build and in bundles.
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-28-0001-core-tables': coreTables,
@@ -17,6 +18,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0004-kpi-rollup': kpiRollup,
   '2026-11-28-0005-workflow-runs-project-status': workflowRunsProjectStatus,
   '2026-12-01-0010-run-operator-indexes': runOperatorIndexes,
-  '2026-12-01-0020-events-explorer': eventsExplorer,
   '2026-12-01-0030-kpi-rollup-ranges': kpiRollupRanges,
+  '2026-12-01-0040-events-explorer': eventsExplorer,
 };
