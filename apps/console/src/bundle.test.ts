@@ -82,4 +82,13 @@ describe('the console bundle', () => {
     const size = files.filter((file) => file.endsWith('.js')).reduce((sum, file) => sum + gzipped(file), 0);
     console.log(`first view of ${page}: ${files.length} chunks, ${(size / 1024).toFixed(1)} KB gzipped`);
   });
+
+  it('keeps the chart library (uPlot) out of every first view: it loads with a chart view only', () => {
+    const isChart = (id: string) => id.includes('node_modules/uplot/') || id.includes('/kpi-chart.tsx');
+    for (const page of Object.keys(PAGES) as Page[]) expect(firstView(page).modules.filter(isChart), `${page} loads the chart`).toEqual([]);
+    const chartView = staticClosure('src/features/kpi-health/project-days.tsx');
+    expect([...chartView].flatMap((key) => modulesOf[manifest[key]?.file ?? ''] ?? []).some((id) => id.includes('node_modules/uplot/'))).toBe(true);
+    const chunk = manifest['src/features/kpi-health/project-days.tsx']?.file ?? '';
+    console.log(`a project's chart view (uPlot with it): ${(gzipped(chunk) / 1024).toFixed(1)} KB gzipped`);
+  });
 });
