@@ -1,13 +1,15 @@
+import { EXPORT_PATHS } from '@runhub/client';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Outlet } from '@tanstack/react-router';
 import { useTRPC } from '../../api/client.js';
 import { useProjects } from '../../api/projects.js';
+import { ExportButtons } from '../../ui/export-buttons.js';
 import { Pager } from '../../ui/pager.js';
 import { QueryView } from '../../ui/states.js';
 import { EventsFilters } from './events-filters.js';
 import { EventsTable } from './events-table.js';
 import { eventStatsQuery, eventsQuery } from './queries.js';
-import { withEventFilters } from './search.js';
+import { exportQuery, withEventFilters } from './search.js';
 import { TypeStats } from './type-stats.js';
 
 const route = getRouteApi('/business-events');
@@ -40,7 +42,14 @@ export function EventsPage() {
         </QueryView>
       </section>
       <section className="panel" aria-labelledby="events-title">
-        <h2 id="events-title">Events</h2>
+        <div className="panel-head">
+          <h2 id="events-title">Events</h2>
+          <ExportButtons
+            label="Export the events of these filters"
+            fileName="business-events"
+            url={(format) => `${EXPORT_PATHS.businessEvents}${exportQuery(search, format)}`}
+          />
+        </div>
         <QueryView query={events} loading="Loading events…" empty="No events match these filters." isEmpty={(data) => data.events.length === 0}>
           {(data) => (
             <>

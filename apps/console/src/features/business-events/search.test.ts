@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseSearch, stringifySearch } from '../../ui/url-state.js';
-import { EVENTS_PAGE_SIZE, eventsInput, payloadAmount, statsInput, withEventFilters, ZEventsSearch } from './search.js';
+import { EVENTS_PAGE_SIZE, eventsInput, exportQuery, payloadAmount, statsInput, withEventFilters, ZEventsSearch } from './search.js';
 
 describe('the business-events page URL', () => {
+  it('builds the export query from the URL filters, never a cursor', () => {
+    const search = ZEventsSearch.parse({ eventType: 'payment_succeeded', startDate: '2026-01-01', cursor: 'c' });
+    expect(exportQuery(search, 'ndjson')).toBe('?eventType=payment_succeeded&startDate=2026-01-01');
+    expect(exportQuery(search, 'csv')).toBe('?eventType=payment_succeeded&startDate=2026-01-01&format=csv');
+    expect(exportQuery(ZEventsSearch.parse({}), 'csv')).toBe('?format=csv');
+  });
+
   it('reads project, type, days and cursor; drops a day that does not exist', () => {
     const search = ZEventsSearch.parse(parseSearch('?eventType=payment_succeeded&startDate=2026-01-01&endDate=2026-02-30&cursor=xyz'));
     expect(search).toEqual({ projectId: undefined, eventType: 'payment_succeeded', startDate: '2026-01-01', endDate: undefined, cursor: 'xyz' });

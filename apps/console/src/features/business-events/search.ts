@@ -27,6 +27,16 @@ export function eventsInput(search: EventsSearch): RouterInputs['businessEvents'
   };
 }
 
+/** The export's query string (SPEC §7.5): the list's filters from the URL, never a cursor or limit, and the format. */
+export function exportQuery(search: EventsSearch, format: 'ndjson' | 'csv'): string {
+  const params = new URLSearchParams();
+  const { cursor: _cursor, limit: _limit, ...filters } = eventsInput(search);
+  for (const [name, value] of Object.entries(filters)) if (value !== undefined) params.set(name, String(value));
+  if (format === 'csv') params.set('format', 'csv');
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
 /** The counts by type cover the list's project and range (the API's stats take no type). */
 export function statsInput(search: EventsSearch): RouterInputs['businessEvents']['stats'] {
   return { projectId: search.projectId, startDate: search.startDate, endDate: search.endDate };

@@ -355,6 +355,16 @@ describe('the admin console in Chromium', () => {
     await expect.poll(() => search().get('startDate')).toBe('2020-01-01');
     expect(search().get('eventType')).toBe('payment_succeeded');
 
+    // The export holds what the filters select: only this type, every one of them.
+    const exports = page.getByRole('group', { name: 'Export the events of these filters' });
+    const [download] = await Promise.all([page.waitForEvent('download'), exports.getByRole('button', { name: 'Export NDJSON' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^business-events-.*\.ndjson$/);
+    const exported = readFileSync((await download.path()) ?? '', 'utf8')
+      .trim()
+      .split('\n');
+    expect(exported.length).toBeGreaterThan(0);
+    expect(new Set(exported.map((line) => (JSON.parse(line) as { eventType: string }).eventType))).toEqual(new Set(['payment_succeeded']));
+
     const link = events.locator('tbody tr').first().getByRole('link');
     const publicId = (await link.textContent()) ?? '';
     await link.click();
