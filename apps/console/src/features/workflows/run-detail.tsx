@@ -19,7 +19,8 @@ type RunDetailData = RouterOutputs['workflowRuns']['get'];
 type AuditEntry = RunDetailData['audit'][number];
 type SendStatus = keyof RunDetailData['sends']['byStatus'];
 
-const SEND_STATUSES: SendStatus[] = ['queued', 'sent', 'failed', 'suppressed'];
+const SEND_STATUS_LABELS: Record<SendStatus, string> = { queued: 'Queued', sent: 'Sent', failed: 'Failed', suppressed: 'Suppressed' };
+const SEND_STATUSES = Object.keys(SEND_STATUS_LABELS) as SendStatus[];
 
 const auditColumns: Column<AuditEntry>[] = [
   { header: 'When', cell: (entry) => <Time iso={entry.createdAt} relative /> },
@@ -133,7 +134,7 @@ function RunDetailBody({ data }: { data: RunDetailData }) {
         </div>
         {SEND_STATUSES.map((status) => (
           <div key={status} className="card">
-            <dt>{status}</dt>
+            <dt>{SEND_STATUS_LABELS[status]}</dt>
             <dd>{formatNumber(sends.byStatus[status])}</dd>
           </div>
         ))}

@@ -41,7 +41,12 @@ export function StatusTabs({ counts }: { counts: RunCounts | undefined }) {
           activeOptions={{ exact: true }}
         >
           {tab.label}
-          {counts ? <span className="count">{formatNumber(tab.count(counts))}</span> : null}
+          {counts ? (
+            <>
+              {' '}
+              <span className="count">{formatNumber(tab.count(counts))}</span>
+            </>
+          ) : null}
         </Link>
       ))}
     </nav>

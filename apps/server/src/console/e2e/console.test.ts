@@ -74,7 +74,7 @@ describe('the admin console in Chromium', () => {
     await tabs.getByRole('link', { name: /^Failed/ }).click();
     await expect.poll(() => search().get('status')).toBe('failed');
     await expect.poll(async () => [...new Set(await cells(runsTable(), 'Status').allTextContents())]).toEqual(['failed']);
-    expect(await tabs.locator('[aria-current="page"]').allTextContents()).toEqual([expect.stringMatching(/^Failed\d/)]);
+    expect(await tabs.locator('[aria-current="page"]').allTextContents()).toEqual([expect.stringMatching(/^Failed \d/)]);
 
     // The Actions column is in view at 1280 px: the row's Retry is inside the table's visible box.
     const scroller = page.getByRole('region', { name: 'Workflow runs' });
@@ -135,7 +135,7 @@ describe('the admin console in Chromium', () => {
     expect(search().get('status')).toBeNull();
     await expect.poll(async () => [...new Set(await cells(runsTable(), 'Status').allTextContents())]).toEqual(['running stuck']);
     expect(await cells(runsTable(), 'Status').count()).toBe(Math.min(await tabCount('Stuck'), 50));
-    expect(await tabs.locator('[aria-current="page"]').allTextContents()).toEqual([expect.stringMatching(/^Stuck\d/)]);
+    expect(await tabs.locator('[aria-current="page"]').allTextContents()).toEqual([expect.stringMatching(/^Stuck \d/)]);
     await page.goBack();
     await expect.poll(() => search().get('stuck')).toBeNull();
     expect(search().get('status')).toBe('failed');
