@@ -84,7 +84,8 @@ describe('the console bundle', () => {
   });
 
   it('keeps the chart library (uPlot) out of every first view: it loads with a chart view only', () => {
-    const isChart = (id: string) => id.includes('node_modules/uplot/') || id.includes('/kpi-chart.tsx');
+    const isChart = (id: string) =>
+      id.includes('node_modules/uplot/') || id.includes('/kpi-chart.tsx') || id.includes('/uplot-chart.tsx') || id.includes('/day-chart.tsx');
     for (const page of Object.keys(PAGES) as Page[]) expect(firstView(page).modules.filter(isChart), `${page} loads the chart`).toEqual([]);
     const chartView = staticClosure('src/features/kpi-health/project-days.tsx');
     expect([...chartView].flatMap((key) => modulesOf[manifest[key]?.file ?? ''] ?? []).some((id) => id.includes('node_modules/uplot/'))).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { dayToX, xToDay } from '../../ui/uplot-chart.js';
 import { parseSearch } from '../../ui/url-state.js';
-import { chartData, dayToX, xToDay } from './kpi-chart.js';
+import { chartData } from './kpi-chart.js';
 import { formatAge } from './project-days.js';
 import { rebuildRange } from './rebuild-range.js';
 import { rollupScope } from './rollup-history.js';
