@@ -89,7 +89,7 @@ describe('the console bundle', () => {
     for (const page of Object.keys(PAGES) as Page[]) expect(firstView(page).modules.filter(isChart), `${page} loads the chart`).toEqual([]);
     const chartView = staticClosure('src/features/kpi-health/project-days.tsx');
     expect([...chartView].flatMap((key) => modulesOf[manifest[key]?.file ?? ''] ?? []).some((id) => id.includes('node_modules/uplot/'))).toBe(true);
-    const chunk = manifest['src/features/kpi-health/project-days.tsx']?.file ?? '';
-    console.log(`a project's chart view (uPlot with it): ${(gzipped(chunk) / 1024).toFixed(1)} KB gzipped`);
+    const chunk = Object.keys(modulesOf).find((file) => modulesOf[file]?.some((id) => id.includes('node_modules/uplot/'))) ?? '';
+    console.log(`the chart chunk (uPlot and its wrapper), loaded by chart views only: ${(gzipped(chunk) / 1024).toFixed(1)} KB gzipped`);
   });
 });
