@@ -49,5 +49,8 @@ const DAY_SECONDS = 86_400;
 /** Tick steps of a date axis: a day, two, a week, two weeks, four. */
 export const DAY_INCREMENTS = [DAY_SECONDS, 2 * DAY_SECONDS, 7 * DAY_SECONDS, 14 * DAY_SECONDS, 28 * DAY_SECONDS];
 
+/** A date axis's range with half a day either side, so the first and last bars are whole. */
+export const paddedDays = (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [min - DAY_SECONDS / 2, max + DAY_SECONDS / 2];
+
 /** Dates are calendar dates: the axis stays in UTC so a tick at a date's midnight reads as that date in every zone. */
 export const utcDates = (seconds: number) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC');

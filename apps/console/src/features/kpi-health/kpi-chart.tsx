@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { formatDay, formatMoney, formatNumber } from '../../ui/format.js';
-import { DAY_INCREMENTS, dayToX, uPlot as UPlot, UPlotChart, type uPlot, utcDates, xToDay } from '../../ui/uplot-chart.js';
+import { DAY_INCREMENTS, dayToX, paddedDays, uPlot as UPlot, UPlotChart, type uPlot, utcDates, xToDay } from '../../ui/uplot-chart.js';
 
 export interface KpiChartDay {
   date: string;
@@ -24,7 +24,11 @@ function kpiOptions(width: number, currency: string): uPlot.Options {
     height: HEIGHT,
     tzDate: utcDates,
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, money: { range: (_u, _min, max) => [0, Math.max(max, 1)] }, count: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
+    scales: {
+      x: { time: true, range: paddedDays },
+      money: { range: (_u, _min, max) => [0, Math.max(max, 1)] },
+      count: { range: (_u, _min, max) => [0, Math.max(max, 1)] },
+    },
     axes: [
       { values: (_u, splits) => splits.map((x) => formatDay(xToDay(x))), space: 80, incrs: DAY_INCREMENTS },
       { scale: 'money', values: (_u, splits) => splits.map((value) => formatMoney(value, currency)), size: 80 },

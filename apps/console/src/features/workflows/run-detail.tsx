@@ -11,7 +11,8 @@ import { type Column, Table } from '../../ui/table.js';
 import { Time } from '../../ui/time.js';
 import { runDetailQuery } from './queries.js';
 import { outcomeSummary, RunId, RunStatusCell } from './run-cells.js';
-import { RunLink } from './runs-table.js';
+import { RunActions, RunLink } from './runs-table.js';
+import { useRunWrite } from './write-context.js';
 
 const route = getRouteApi('/workflows/runs/$runId');
 
@@ -66,8 +67,10 @@ export function RunDetail() {
 function RunDetailBody({ data }: { data: RunDetailData }) {
   const { run, chain, sends, audit } = data;
   const now = new Date();
+  const onWrite = useRunWrite();
   return (
     <>
+      {onWrite ? <RunActions run={run} now={now} onWrite={onWrite} /> : null}
       <dl className="fields">
         <Pair label="Status">
           <RunStatusCell run={run} now={now} />

@@ -18,6 +18,7 @@ import { bulkFilter, exportQuery, type WorkflowsSearch, withRunFilters } from '.
 import { SendsPanel } from './sends-panel.js';
 import { StatusTabs } from './status-tabs.js';
 import { StuckPanel } from './stuck-panel.js';
+import { RunWriteContext } from './write-context.js';
 
 const route = getRouteApi('/workflows');
 
@@ -58,7 +59,9 @@ export function WorkflowsPage() {
       />
       {done ? <WriteNotice result={done} onDismiss={() => setDone(null)} /> : null}
       {bulkDone ? <BulkNotice result={bulkDone} onDismiss={() => setBulkDone(null)} /> : null}
-      <Outlet />
+      <RunWriteContext value={setWrite}>
+        <Outlet />
+      </RunWriteContext>
       <StuckPanel projectId={search.projectId} onWrite={setWrite} />
       <section className="panel" aria-labelledby="runs-title">
         <div className="panel-head">

@@ -225,6 +225,17 @@ describe('the admin console in Chromium', () => {
       .getByRole('list', { name: 'Retry chain' })
       .getByRole('listitem');
     await expect.poll(() => retried.nth(1).getAttribute('aria-current')).toBe('true');
+    // Writes from the detail: cancel the queued retry; its chain and audit trail show it at once.
+    const retriedDetail = page.getByRole('region', { name: `Run ${newRunId.slice(0, 8)}` });
+    await retriedDetail.getByRole('button', { name: `Cancel run ${newRunId}` }).click();
+    const cancel = page.getByRole('dialog', { name: 'Cancel run' });
+    await cancel.getByLabel(/Reason/).fill('retried by mistake (e2e)');
+    await cancel.getByRole('button', { name: 'Cancel run' }).click();
+    await cancel.waitFor({ state: 'hidden' });
+    await expect.poll(() => retried.nth(1).locator('.badge').first().textContent()).toBe('cancelled');
+    const retriedAudit = retriedDetail.getByRole('table', { name: 'Audit trail' }).locator('tbody tr');
+    await expect.poll(() => retriedAudit.first().locator('td[data-label="Why"]').textContent()).toBe('retried by mistake (e2e)');
+    expect(await retriedAudit.first().locator('td[data-label="What"]').textContent()).toBe('workflow_run.cancel');
     await page
       .getByRole('region', { name: `Run ${newRunId.slice(0, 8)}` })
       .getByRole('link', { name: 'Close' })
