@@ -71,6 +71,66 @@ describe('business events over REST', () => {
     }
   });
 
+  it('takes the explorer filters from the query string: prefixes, a URL-encoded payload, exact ids, groupBy=day', async () => {
+    const event = await createEvent(h.testDb.db, projectId, {
+      event_type: 'refund_issued',
+      occurred_at: '2026-01-31T08:00:00Z',
+      source: 'admin',
+      entity_type: 'order',
+      entity_id: 'ord 1/2',
+      session_id: 's&1',
+      anonymous_id: 'anon+1',
+      correlation_id: 'corr=1',
+      payload: { customer: { tier: 'gold' }, note: 'ü' },
+    });
+    const payload = encodeURIComponent('{"customer":{"tier":"gold"},"note":"ü"}');
+    const query = `entityType=order&entityId=${encodeURIComponent('ord 1/2')}&sessionId=${encodeURIComponent('s&1')}&anonymousId=${encodeURIComponent('anon+1')}&correlationId=${encodeURIComponent('corr=1')}&source=admin&payload=${payload}&eventType=refund_*,nothing`;
+    const listed = await get(`${EVENTS}?${query}`);
+    expect(listed.status).toBe(200);
+    expect((listed.body.data as { events: { id: number }[] }).events.map((e) => e.id)).toEqual([event.id]);
+    const stats = await get(`${EVENTS}/stats?projectId=${projectId}&eventType=payment_*,refund_*&startDate=2026-01-29&endDate=2026-01-31&groupBy=day`);
+    expect(stats.body).toEqual({
+      ok: true,
+      data: {
+        totalEvents: 3,
+        startDate: '2026-01-29',
+        endDate: '2026-01-31',
+        byType: [
+          { eventType: 'payment_succeeded', count: 2 },
+          { eventType: 'refund_issued', count: 1 },
+        ],
+        byDay: [
+          { date: '2026-01-29', count: 1 },
+          { date: '2026-01-30', count: 1 },
+          { date: '2026-01-31', count: 1 },
+        ],
+      },
+    });
+    const filtered = await get(`${EVENTS}/stats?projectId=${projectId}&payload=${payload}&startDate=2026-01-31&endDate=2026-01-31&groupBy=&source=`);
+    expect(filtered.body).toMatchObject({ ok: true, data: { totalEvents: 1, byType: [{ eventType: 'refund_issued', count: 1 }] } });
+    expect(filtered.body.data).not.toHaveProperty('byDay');
+  });
+
+  it.each([
+    [`${EVENTS}?eventType=payment_%25*`, 'eventType'],
+    [`${EVENTS}?eventType=${Array.from({ length: 21 }, (_, i) => `t${i}`).join(',')}`, 'eventType'],
+    [`${EVENTS}?payload=not-json`, 'payload'],
+    [`${EVENTS}?payload=%5B1%5D`, 'payload'],
+    [`${EVENTS}?payload=${encodeURIComponent(JSON.stringify({ k: 'x'.repeat(1_993) }))}`, 'payload'],
+    [`${EVENTS}?sessionId=${'s'.repeat(201)}`, 'sessionId'],
+    [`${EVENTS}/stats?payload=%7B`, 'payload'],
+    [`${EVENTS}/stats?groupBy=week`, 'groupBy'],
+    [`${EVENTS}/stats?groupBy=day&startDate=2025-01-01&endDate=2026-01-02`, 'startDate'],
+    [`${EVENTS}/stats?correlationId=${'c'.repeat(201)}`, 'correlationId'],
+    [`${EVENTS}/export?eventType=bad%20type`, 'eventType'],
+    [`${EVENTS}/export?payload=%22x%22`, 'payload'],
+    [`${EVENTS}/export?entityId=${'e'.repeat(201)}`, 'entityId'],
+  ])('answers 400 naming the field for %s', async (path, field) => {
+    const { status, body } = await get(path);
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'BAD_REQUEST', details: { issues: [expect.objectContaining({ path: field })] } });
+  });
+
   it.each([
     [`${EVENTS}?startDate=2026-02-30`, 'startDate'],
     [`${EVENTS}?startDate=2026-01-31&endDate=2026-01-30`, 'startDate'],
@@ -108,6 +168,23 @@ describe('business events through the typed client', () => {
     expect(await client.businessEvents.get.query({ id: newest?.publicId ?? '' })).toEqual(newest);
     const stats = await client.businessEvents.stats.query({ projectId, startDate: '2026-01-29', endDate: '2026-01-30' });
     expect(stats.totalEvents).toBe(2);
+  });
+
+  it('takes the explorer filters typed: payload as an object, groupBy answering byDay', async () => {
+    const client = admin();
+    const { events } = await client.businessEvents.list.query({ projectId, eventType: 'payment_*,lead_created', payload: { note: 'ü 🚚' } });
+    expect(events.map((e) => e.id).slice(-3)).toEqual([ids[2], ids[1], ids[0]]);
+    const stats = await client.businessEvents.stats.query({
+      projectId,
+      eventType: 'payment_*',
+      startDate: '2026-01-28',
+      endDate: '2026-01-29',
+      groupBy: 'day',
+    });
+    expect(stats.byDay).toEqual([
+      { date: '2026-01-28', count: 0 },
+      { date: '2026-01-29', count: 1 },
+    ]);
   });
 
   it('gives SPEC error codes to the client', async () => {

@@ -200,6 +200,32 @@ describe('the other exports', () => {
     expect((await get('/business-events/export?startDate=2026-03-05&endDate=2026-03-01')).status).toBe(400);
   });
 
+  it('GET /business-events/export takes the explorer filters of SPEC §7.6, as the list does', async () => {
+    const project = await createProject(h.testDb.db);
+    for (let i = 0; i < 8; i++) {
+      await createEvent(h.testDb.db, project.id, {
+        event_type: ['payment_succeeded', 'payment_failed', 'paymentXsucceeded', 'lead_created'][i % 4] as string,
+        occurred_at: new Date(Date.UTC(2026, 2, 1 + i)),
+        session_id: i < 6 ? 'sess_export' : null,
+        entity_type: 'order',
+        entity_id: `ord_${i % 2}`,
+        payload: { customer: { tier: i % 3 ? 'gold' : 'silver' } },
+      });
+    }
+    const payload = encodeURIComponent('{"customer":{"tier":"gold"}}');
+    const query = `projectId=${project.id}&eventType=payment_*,lead_created&sessionId=sess_export&entityType=order&entityId=ord_1&payload=${payload}`;
+    const exported = lines(await (await get(`/business-events/export?${query}`)).text()).map((line) => JSON.parse(line) as { eventType: string });
+    const listed = await listAll(`/business-events?${query}`, 'events');
+    expect(exported).toEqual(listed);
+    // i = 1, 3, 5 have ord_1 and a session; 3 is lead_created; of those, i % 3 != 0 leaves 1 and 5.
+    expect(exported.map((row) => row.eventType)).toEqual(['payment_failed', 'payment_failed']);
+    const csv = await get(`/business-events/export?${query}&format=csv`);
+    expect((await csv.text()).split('\r\n').filter((line) => line !== '')).toHaveLength(3);
+    const bad = await get(`/business-events/export?payload=${encodeURIComponent('[1]')}`);
+    expect(bad.status).toBe(400);
+    expect(await readEnvelope(bad)).toMatchObject({ ok: false, error: { details: { issues: [expect.objectContaining({ path: 'payload' })] } } });
+  });
+
   it('GET /audit-log/export streams the audit entries of a bulk operation', async () => {
     const runs = [];
     for (let i = 0; i < 5; i++) runs.push(await createRun(h.testDb.db, projectId, { status: 'queued' }));

@@ -12,7 +12,17 @@
 import { randomBytes } from 'node:crypto';
 import { createDatabase, type Database, migrateToLatest } from '@runhub/db';
 import { databaseClock } from '@runhub/router';
-import { eventStatsQuery, type ListEventsInput, listEventsQuery, resolveStatsRange } from '@runhub/router/queries';
+import {
+  type EventStatsInput,
+  eventStatsQuery,
+  eventsByDayQuery,
+  type ListEventsInput,
+  listEventsQuery,
+  resolveStatsRange,
+  statsFromCounts,
+  ZEventStatsInput,
+  ZListEventsInput,
+} from '@runhub/router/queries';
 import { type ExplainFormat, type Expression, type Kysely, sql } from 'kysely';
 
 const EVENTS = Number(process.env.EXPLAIN_EVENTS ?? 1_000_000);
@@ -43,6 +53,11 @@ interface Explained {
 interface Case {
   name: string;
   kind: 'list-first' | 'list-deep' | 'stats';
+  /**
+   * Whether an index serves the filter: a Seq Scan of business_events then fails the run. Filters
+   * SPEC names no index for (`source`, `actorType`, …) may scan, and the plan is only shown.
+   */
+  indexed?: boolean;
   /** For a deep page: the first page it is compared with. */
   comparedWith?: string;
   query: () => { explain(format: ExplainFormat, options: Expression<unknown>): Promise<Record<string, unknown>[]> };
@@ -87,7 +102,8 @@ async function fill(db: Kysely<Database>): Promise<void> {
   // so projects and types are independent.
   const buckets = PROJECT_SHARES.flatMap((share, index) => Array.from({ length: share }, () => index + 1));
   await sql`
-    insert into business_events (project_id, event_type, occurred_at, received_at, source, actor_type, actor_id, session_id, payload)
+    insert into business_events (project_id, event_type, occurred_at, received_at, source, actor_type, actor_id, session_id,
+                                 entity_type, entity_id, anonymous_id, correlation_id, payload)
     select p.ids[(${buckets}::int[])[1 + g % 100]],
            (array['page_viewed', 'page_viewed', 'page_viewed', 'checkout_started', 'checkout_started',
                   'lead_created', 'lead_created', 'payment_succeeded', 'payment_failed', 'refund_issued'])[1 + (g / 100) % 10],
@@ -97,13 +113,20 @@ async function fill(db: Kysely<Database>): Promise<void> {
            case when g % 4 = 0 then null else 'user' end,
            case when g % 4 = 0 then null else 'user_' || g % 5000 end,
            'sess_' || g % 20000,
-           jsonb_build_object('amount', g % 10000, 'currency', 'USD', 'customer_email', 'c' || g % 7000 || '@example.com')
+           case when g % 3 = 0 then 'order' end,
+           case when g % 3 = 0 then 'ord_' || g % 50000 end,
+           case when g % 2 = 0 then 'anon_' || g % 30000 end,
+           'corr_' || g / 3,
+           jsonb_build_object('amount', g % 10000, 'currency', (array['USD', 'EUR', 'GBP'])[1 + g % 3],
+                              'customer', jsonb_build_object('email', 'c' || g % 7000 || '@example.com', 'tier', (array['gold', 'silver', 'bronze', 'none'])[1 + g % 4]))
     from generate_series(1, ${EVENTS}::int) as g
     cross join (select array_agg(id order by name) as ids from projects) as p
     cross join lateral (select now() - (${EVENTS}::int - g) * (interval '365 days' / ${EVENTS}::int) as at) as t
   `.execute(db);
   // Statistics for the planner, and the visibility map that lets stats skip the heap.
   await sql`vacuum (analyze) business_events`.execute(db);
+  // The counts' backfill and compaction leave dead rows until a vacuum, as autovacuum soon does.
+  await sql`vacuum (analyze) business_event_daily_counts`.execute(db);
   await sql`analyze projects`.execute(db);
   const { rows } = await sql<{ count: number; size: string }>`
     select count(*) as count, pg_size_pretty(pg_total_relation_size('business_events')) as size from business_events
@@ -133,10 +156,22 @@ async function cases(db: Kysely<Database>): Promise<Case[]> {
   const project = projects[PROJECT_SHARES.indexOf(10)];
   const small = projects[PROJECT_SHARES.indexOf(1)];
   if (!project || !small) throw new Error('the projects were not created');
-  const list = (input: Partial<ListEventsInput>) => () => listEventsQuery(db, { limit: PAGE, ...input });
+  // Inputs go through the endpoints' own schemas, as a query string's would.
+  const list = (input: Record<string, unknown>, cursor?: ListEventsInput['cursor']) => {
+    const parsed: ListEventsInput = { ...ZListEventsInput.parse({ limit: PAGE, ...input }), cursor };
+    return () => listEventsQuery(db, parsed);
+  };
+  const statsOf = async (input: Record<string, unknown>) => resolveStatsRange(db, databaseClock, ZEventStatsInput.parse(input) as EventStatsInput);
   const week = await resolveStatsRange(db, databaseClock, {});
-  const weekOfProject = await resolveStatsRange(db, databaseClock, { projectId: project.id });
   const [deepAll, deepProject] = [await deepCursor(db), await deepCursor(db, project.id)];
+  const statsCase = (name: string, input: Awaited<ReturnType<typeof statsOf>>, indexed = true): Case[] => {
+    const from = statsFromCounts(input) ? 'daily counts' : 'events';
+    const cases: Case[] = [{ name: `stats (${from}), ${name}`, kind: 'stats', indexed, query: () => eventStatsQuery(db, input) }];
+    if (input.groupBy === 'day') {
+      cases.push({ name: `stats byDay (${from}), ${name}`, kind: 'stats', indexed, query: () => explainable(db, eventsByDayQuery(db, input)) });
+    }
+    return cases;
+  };
   return [
     { name: 'list, first page, all projects', kind: 'list-first', query: list({}) },
     { name: 'list, first page, projectId', kind: 'list-first', query: list({ projectId: project.id }) },
@@ -148,16 +183,59 @@ async function cases(db: Kysely<Database>): Promise<Case[]> {
       kind: 'list-first',
       query: list({ projectId: project.id, startDate: week.startDate, endDate: week.endDate }),
     },
-    { name: 'list, page 1,001, all projects', kind: 'list-deep', comparedWith: 'list, first page, all projects', query: list({ cursor: deepAll }) },
+    { name: 'list, page 1,001, all projects', kind: 'list-deep', comparedWith: 'list, first page, all projects', query: list({}, deepAll) },
     {
       name: 'list, page 1,001, projectId',
       kind: 'list-deep',
       comparedWith: 'list, first page, projectId',
-      query: list({ projectId: project.id, cursor: deepProject }),
+      query: list({ projectId: project.id }, deepProject),
     },
-    { name: `stats, 7 days (${week.startDate}..${week.endDate}), all projects`, kind: 'stats', query: () => eventStatsQuery(db, week) },
-    { name: 'stats, 7 days, projectId', kind: 'stats', query: () => eventStatsQuery(db, weekOfProject) },
+    // SPEC §7.6's filters.
+    { name: 'list, eventType prefix payment_*', kind: 'list-first', query: list({ eventType: 'payment_*' }) },
+    { name: 'list, eventType refund_*,lead_created', kind: 'list-first', query: list({ eventType: 'refund_*,lead_created' }) },
+    { name: 'list, projectId (1%) + eventType payment_*', kind: 'list-first', query: list({ projectId: small.id, eventType: 'payment_*' }) },
+    { name: 'list, entityId', kind: 'list-first', query: list({ entityId: 'ord_4242' }) },
+    { name: 'list, entityType + entityId', kind: 'list-first', query: list({ entityType: 'order', entityId: 'ord_4242' }) },
+    { name: 'list, sessionId', kind: 'list-first', query: list({ sessionId: 'sess_4242' }) },
+    { name: 'list, anonymousId', kind: 'list-first', query: list({ anonymousId: 'anon_4242' }) },
+    { name: 'list, correlationId', kind: 'list-first', query: list({ correlationId: 'corr_4242' }) },
+    { name: 'list, payload {"amount":4242}', kind: 'list-first', query: list({ payload: '{"amount":4242}' }) },
+    {
+      name: 'list, payload nested {"amount":4242,"customer":{"tier":"gold"}}',
+      kind: 'list-first',
+      query: list({ payload: '{"amount":4242,"customer":{"tier":"gold"}}' }),
+    },
+    { name: 'list, source (no index: the time index, filtered)', kind: 'list-first', indexed: false, query: list({ source: 'generator' }) },
+    { name: 'list, actorId (no index)', kind: 'list-first', indexed: false, query: list({ actorId: 'user_4242' }) },
+    ...statsCase(`7 days (${week.startDate}..${week.endDate}), all projects`, week),
+    ...statsCase('7 days, projectId', await statsOf({ projectId: project.id })),
+    ...statsCase('7 days, eventType payment_*', await statsOf({ eventType: 'payment_*' })),
+    ...statsCase('366 days, all projects, groupBy=day', await statsOf({ startDate: daysAgo(365), endDate: daysAgo(0), groupBy: 'day' })),
+    ...statsCase('7 days, sessionId', await statsOf({ sessionId: 'sess_4242' })),
+    ...statsCase('7 days, correlationId, groupBy=day', await statsOf({ correlationId: 'corr_333000', groupBy: 'day' })),
+    ...statsCase('7 days, payload {"amount":4242}', await statsOf({ payload: '{"amount":4242}' })),
   ];
+}
+
+/** `YYYY-MM-DD`, `days` before today in UTC. */
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A raw query (the byDay one) in the shape `explain` is called on. */
+function explainable(db: Kysely<Database>, query: ReturnType<typeof eventsByDayQuery>) {
+  return {
+    async explain(format: ExplainFormat, options: Expression<unknown>): Promise<Record<string, unknown>[]> {
+      const compiled = query.compile(db);
+      const prefix = sql`explain (${options}, format ${sql.raw(format)}) `.compile(db);
+      const { rows } = await db.executeQuery<Record<string, unknown>>({
+        ...compiled,
+        sql: `${prefix.sql}${compiled.sql}`,
+        parameters: [...prefix.parameters, ...compiled.parameters],
+      });
+      return rows;
+    },
+  };
 }
 
 function walk(node: PlanNode, visit: (node: PlanNode) => void): void {
@@ -180,15 +258,20 @@ async function explainCase(entry: Case): Promise<Outcome> {
   const scans: string[] = [];
   const problems: string[] = [];
   let buffers = 0;
+  const fromCounts = entry.name.includes('(daily counts)');
   walk(first.Plan, (node) => {
-    if (node['Relation Name'] !== 'business_events') return;
-    scans.push(node['Index Name'] ? `${node['Node Type']} using ${node['Index Name']}` : node['Node Type']);
+    const relation = node['Relation Name'];
+    if (relation !== 'business_events' && relation !== 'business_event_daily_counts') return;
+    scans.push(`${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''} on ${relation}`);
     buffers += (node['Shared Hit Blocks'] ?? 0) + (node['Shared Read Blocks'] ?? 0);
-    if (!node['Node Type'].startsWith('Index')) problems.push(`reads business_events by ${node['Node Type']}`);
-    if (entry.kind === 'stats' && node['Node Type'] !== 'Index Only Scan') problems.push('stats is not an index-only scan');
-    if (entry.kind === 'stats' && (node['Heap Fetches'] ?? 0) > 0) problems.push(`${node['Heap Fetches']} heap fetches`);
+    if (relation === 'business_event_daily_counts') return;
+    if (fromCounts) problems.push('stats from the daily counts reads business_events');
+    // Bitmap Heap Scans sit over a Bitmap Index Scan: both read through an index.
+    const byIndex = node['Node Type'].startsWith('Index') || node['Node Type'].startsWith('Bitmap');
+    if (!byIndex && entry.indexed !== false) problems.push(`reads business_events by ${node['Node Type']}`);
   });
-  if (scans.length === 0) problems.push('business_events is not in the plan');
+  if (scans.length === 0) problems.push('neither business_events nor the daily counts are in the plan');
+  if (fromCounts && !scans.some((scan) => scan.endsWith('business_event_daily_counts'))) problems.push('does not read the daily counts');
 
   const times = runs.map((run) => run['Execution Time']).sort((a, b) => a - b);
   const medianMs = times[Math.floor(times.length / 2)] ?? Number.NaN;
@@ -213,7 +296,7 @@ function summarise(outcomes: Outcome[], entries: Case[]): boolean {
   for (const outcome of outcomes) {
     const verdict = outcome.problems.length === 0 ? 'ok' : `FAIL: ${outcome.problems.join('; ')}`;
     console.log(
-      `  ${outcome.name.padEnd(52)} ${outcome.medianMs.toFixed(3).padStart(9)} ms ${String(outcome.buffers).padStart(6)} buf  ${outcome.scans.join(', ')}  ${verdict}`,
+      `  ${outcome.name.padEnd(72)} ${outcome.medianMs.toFixed(3).padStart(9)} ms ${String(outcome.buffers).padStart(6)} buf  ${outcome.scans.join(', ')}  ${verdict}`,
     );
   }
   return outcomes.some((outcome) => outcome.problems.length > 0);

@@ -140,11 +140,24 @@ export interface KpiRollupErrorsTable {
   message: string;
 }
 
+/**
+ * Events per project, UTC day and type, kept exact by statement-level triggers on business_events
+ * (migration 2026-12-01-0020): stats sums these rows instead of counting events.
+ */
+export interface BusinessEventDailyCountsTable {
+  project_id: string;
+  /** The UTC date of `occurred_at`, as `YYYY-MM-DD`. */
+  day: string;
+  event_type: string;
+  n: number;
+}
+
 export interface Database {
   projects: ProjectsTable;
   workflow_runs: WorkflowRunsTable;
   workflow_sends: WorkflowSendsTable;
   business_events: BusinessEventsTable;
+  business_event_daily_counts: BusinessEventDailyCountsTable;
   business_kpi_daily: BusinessKpiDailyTable;
   admin_audit_log: AdminAuditLogTable;
   kpi_rollup_runs: KpiRollupRunsTable;

@@ -5,8 +5,9 @@
  */
 
 export { auditPageQuery } from './audit-log/queries.js';
-export { eventStatsQuery, listEventsQuery, resolveStatsRange } from './business-events/queries.js';
-export type { ListEventsInput } from './business-events/schemas.js';
+export { eventStats, eventStatsQuery, eventsByDayQuery, listEventsQuery, resolveStatsRange, statsFromCounts } from './business-events/queries.js';
+export type { EventStatsInput, ListEventsInput } from './business-events/schemas.js';
+export { ZEventStatsInput, ZListEventsInput } from './business-events/schemas.js';
 export { encodeCursor } from './pagination.js';
 export { runsPageQuery, stuckRunsQuery } from './workflow-runs/queries.js';
 export { sendsPageQuery } from './workflow-sends/queries.js';

@@ -128,6 +128,18 @@ describe('GET /openapi.json', () => {
     expect(JSON.stringify(retry?.requestBody)).not.toContain('"id"');
   });
 
+  it('documents the events explorer filters (SPEC §7.6, §7.7) on the list, stats and the export', () => {
+    const explorer = ['eventType', 'source', 'actorType', 'actorId', 'entityType', 'entityId', 'sessionId', 'anonymousId', 'correlationId', 'payload'];
+    for (const path of [`${PREFIX}/business-events`, `${PREFIX}/business-events/stats`, `${PREFIX}/business-events/export`]) {
+      const parameters = (doc.paths[path]?.get?.parameters ?? []) as { name: string; in: string; required: boolean; schema: Record<string, unknown> }[];
+      for (const name of explorer) expect(parameters, `${path} ${name}`).toContainEqual(expect.objectContaining({ name, in: 'query', required: false }));
+      expect(parameters.find((parameter) => parameter.name === 'sessionId')?.schema).toEqual({ type: 'string', minLength: 1, maxLength: 200 });
+      expect(JSON.stringify(parameters.find((parameter) => parameter.name === 'payload')?.schema)).toContain('"type":"string"');
+    }
+    const stats = (doc.paths[`${PREFIX}/business-events/stats`]?.get?.parameters ?? []) as { name: string; schema: Record<string, unknown> }[];
+    expect(stats.find((parameter) => parameter.name === 'groupBy')?.schema).toMatchObject({ enum: ['day'] });
+  });
+
   it("documents each export with its list's filters (so a new filter is documented by itself), without paging, with format", () => {
     for (const { procedure, spec, fields } of listExportRoutes(listRestProcedures(appRouter))) {
       const operation = doc.paths[spec.path]?.get;
@@ -184,6 +196,18 @@ describe('live responses validate against the document', () => {
       data: { events: unknown[] };
     };
     expect(events.data.events).toHaveLength(2);
+    const explored = (await expectDocumented(
+      { method: 'GET', path: `${PREFIX}/business-events` },
+      await get(`/business-events?eventType=${encodeURIComponent('page_*,payment_succeeded')}&payload=${encodeURIComponent('{"nested":{}}')}&sessionId=s1`),
+    )) as { data: { events: unknown[] } };
+    expect(explored.data.events).toBeInstanceOf(Array);
+    const byDay = (await expectDocumented(
+      { method: 'GET', path: `${PREFIX}/business-events/stats` },
+      await get('/business-events/stats?groupBy=day&eventType=payment_*&startDate=2026-01-01&endDate=2026-01-03'),
+    )) as { data: { byDay: unknown[] } };
+    expect(byDay.data.byDay).toHaveLength(3);
+    await expectDocumented({ method: 'GET', path: `${PREFIX}/business-events/stats` }, await get('/business-events/stats?groupBy=week'));
+    await expectDocumented({ method: 'GET', path: `${PREFIX}/business-events` }, await get('/business-events?payload=%5B%5D'));
     const event = (await expectDocumented({ method: 'GET', path: `${PREFIX}/business-events/:id` }, await get(`/business-events/${eventPublicId}`))) as {
       data: { payload: unknown };
     };

@@ -4,6 +4,7 @@ import * as businessEventsIndexes from './2026-11-28-0003-business-events-indexe
 import * as kpiRollup from './2026-11-28-0004-kpi-rollup.js';
 import * as workflowRunsProjectStatus from './2026-11-28-0005-workflow-runs-project-status.js';
 import * as runOperatorIndexes from './2026-12-01-0010-run-operator-indexes.js';
+import * as eventsExplorer from './2026-12-01-0020-events-explorer.js';
 import * as kpiRollupRanges from './2026-12-01-0030-kpi-rollup-ranges.js';
 
 /**
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0004-kpi-rollup': kpiRollup,
   '2026-11-28-0005-workflow-runs-project-status': workflowRunsProjectStatus,
   '2026-12-01-0010-run-operator-indexes': runOperatorIndexes,
+  '2026-12-01-0020-events-explorer': eventsExplorer,
   '2026-12-01-0030-kpi-rollup-ranges': kpiRollupRanges,
 };

@@ -20,24 +20,124 @@ function checkRange(input: { startDate?: string | undefined; endDate?: string | 
   }
 }
 
+/** SPEC §7.6: an event type entry is these characters, optionally ending in `*` (a prefix). */
+const EVENT_TYPE_ENTRY = /^([A-Za-z0-9_.:-]{1,100})(\*?)$/;
+const MAX_EVENT_TYPE_ENTRIES = 20;
+
+/** What `eventType` selects: exact types and type prefixes (an event matches any of them). */
+export interface EventTypeFilter {
+  exact: string[];
+  prefixes: string[];
+}
+
+/**
+ * `eventType`: up to 20 comma-separated entries, each an exact type or a prefix ending in `*`
+ * (`payment_*`), of `[A-Za-z0-9_.:-]` (1–100 of them) before the `*`. The same text on REST and `/trpc`.
+ */
+export const zEventTypeFilter = z
+  .string()
+  .max(2_100)
+  .transform((text, ctx): EventTypeFilter => {
+    const entries = text.split(',');
+    if (entries.length > MAX_EVENT_TYPE_ENTRIES) {
+      ctx.addIssue({ code: 'custom', message: `at most ${MAX_EVENT_TYPE_ENTRIES} comma-separated entries, got ${entries.length}` });
+      return z.NEVER;
+    }
+    const filter: EventTypeFilter = { exact: [], prefixes: [] };
+    for (const entry of entries) {
+      const match = EVENT_TYPE_ENTRY.exec(entry);
+      if (!match?.[1]) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${JSON.stringify(entry.slice(0, 120))} must be 1–100 of [A-Za-z0-9_.:-], optionally followed by * for a prefix`,
+        });
+        return z.NEVER;
+      }
+      (match[2] ? filter.prefixes : filter.exact).push(match[1]);
+    }
+    return filter;
+  })
+  .meta({
+    description: 'Up to 20 comma-separated entries, each an exact event type or a prefix ending in `*` (`payment_*`), of `[A-Za-z0-9_.:-]` before the `*`.',
+  });
+
+/** SPEC §7.6: the payload filter's JSON text holds at most this many characters. */
+export const MAX_PAYLOAD_FILTER_CHARS = 2_000;
+
+/**
+ * `payload`: a JSON object an event's payload must contain (`payload @> $1`). REST sends its JSON
+ * text (query strings are text); `/trpc` and the SDK may send the object itself or the same text.
+ * Either way the limit of 2,000 characters applies to the JSON text, and the result is that text.
+ */
+export const zPayloadFilter = z
+  .union([z.string(), z.record(z.string(), z.json())])
+  .transform((value, ctx): string => {
+    let parsed: unknown = value;
+    if (typeof value === 'string') {
+      if (value.length > MAX_PAYLOAD_FILTER_CHARS) {
+        ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PAYLOAD_FILTER_CHARS} characters of JSON` });
+        return z.NEVER;
+      }
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object, e.g. {"currency":"USD"}; this is not JSON' });
+        return z.NEVER;
+      }
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object, e.g. {"currency":"USD"}' });
+      return z.NEVER;
+    }
+    const text = typeof value === 'string' ? value : JSON.stringify(parsed);
+    if (text.length > MAX_PAYLOAD_FILTER_CHARS) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PAYLOAD_FILTER_CHARS} characters of JSON` });
+      return z.NEVER;
+    }
+    return text;
+  })
+  .meta({ description: 'A JSON object the payload must contain, as JSON text (URL-encoded on REST; the SDK may pass the object); at most 2,000 characters.' });
+
+/** An exact-match text filter of SPEC §7.6. */
+const zExact = z.string().min(1).max(200);
+
+/** The filters list, stats and export share (SPEC §3.1, §7.6), besides the date range. */
+const eventFilters = {
+  projectId: z.guid().optional(),
+  eventType: zEventTypeFilter.optional(),
+  source: zExact.optional(),
+  actorType: zExact.optional(),
+  actorId: zExact.optional(),
+  entityType: zExact.optional(),
+  entityId: zExact.optional(),
+  sessionId: zExact.optional(),
+  anonymousId: zExact.optional(),
+  correlationId: zExact.optional(),
+  payload: zPayloadFilter.optional(),
+  startDate: zDay.optional(),
+  endDate: zDay.optional(),
+};
+
 export const ZListEventsInput = z
   .object({
-    projectId: z.guid().optional(),
-    eventType: z.string().min(1).max(100).optional(),
-    startDate: zDay.optional(),
-    endDate: zDay.optional(),
+    ...eventFilters,
     limit: zLimit,
     cursor: EVENTS_LIST.cursor.optional(),
   })
   .superRefine(checkRange);
 
+/** SPEC §7.7: with `groupBy=day` a range holds at most this many dates. */
+export const MAX_BY_DAY_DATES = 366;
+
 export const ZEventStatsInput = z
   .object({
-    projectId: z.guid().optional(),
-    startDate: zDay.optional(),
-    endDate: zDay.optional(),
+    ...eventFilters,
+    groupBy: z.enum(['day']).optional().meta({ description: '`day` adds `byDay`: every UTC date of the range (at most 366), ascending, zero-filled.' }),
   })
   .superRefine(checkRange);
+
+/** The filters of an event query, as list, stats and export pass them on. */
+export type EventFilters = Omit<z.output<typeof ZListEventsInput>, 'limit' | 'cursor'>;
 
 const MAX_BIGINT = 9223372036854775807n;
 const NUMERIC_ID = /^[1-9]\d{0,18}$/;
@@ -90,6 +190,8 @@ export const ZEventStatsOutput = z.object({
   startDate: z.iso.date(),
   endDate: z.iso.date(),
   byType: z.array(z.object({ eventType: z.string(), count: z.int() })),
+  /** Only with `groupBy=day`: every UTC date of the range, ascending, zero-filled (SPEC §7.7). */
+  byDay: z.array(z.object({ date: z.iso.date(), count: z.int() })).optional(),
 });
 
 export type ListEventsInput = z.output<typeof ZListEventsInput>;
