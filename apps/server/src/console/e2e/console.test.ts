@@ -151,7 +151,13 @@ describe('the admin console in Chromium', () => {
   });
 
   it('retries a failed run with a required reason and shows the new run; a second retry is explained by the 409', async () => {
-    await page.goto(`${server.url}/admin/inhouse/workflows?status=failed`);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Workflows' }).click();
+    await page
+      .getByRole('navigation', { name: 'Run status' })
+      .getByRole('link', { name: /^Failed/ })
+      .click();
+    await expect.poll(() => search().get('status')).toBe('failed');
+    await expect.poll(async () => [...new Set(await cells(runsTable(), 'Status').allTextContents())]).toEqual(['failed']);
     const row = runsTable().locator('tbody tr').first();
     const runId = (await row.locator('td[data-label="Run"] code').first().getAttribute('title')) ?? '';
     expect(runId).toMatch(/^[0-9a-f-]{36}$/);
@@ -225,6 +231,7 @@ describe('the admin console in Chromium', () => {
       .getByRole('list', { name: 'Retry chain' })
       .getByRole('listitem');
     await expect.poll(() => retried.nth(1).getAttribute('aria-current')).toBe('true');
+
     // Writes from the detail: cancel the queued retry; its chain and audit trail show it at once.
     const retriedDetail = page.getByRole('region', { name: `Run ${newRunId.slice(0, 8)}` });
     await retriedDetail.getByRole('button', { name: `Cancel run ${newRunId}` }).click();
@@ -310,7 +317,15 @@ describe('the admin console in Chromium', () => {
   });
 
   it('bulk-retries a selection: the preview names what it skips and why', async () => {
-    await page.goto(`${server.url}/admin/inhouse/workflows?status=failed`);
+    // In the app rather than page.goto: a new document would abort the page's requests still in flight.
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Workflows' }).click();
+    await page
+      .getByRole('navigation', { name: 'Run status' })
+      .getByRole('link', { name: /^Failed/ })
+      .click();
+    await expect.poll(() => search().get('status')).toBe('failed');
+    expect(search().get('projectId')).toBeNull();
+    await expect.poll(async () => [...new Set(await cells(runsTable(), 'Status').allTextContents())]).toEqual(['failed']);
     const boxes = runsTable().locator('tbody td[data-label="Select"] input');
     await boxes.first().waitFor();
     // The first failed run was retried above: it is skipped as already retried.
@@ -389,6 +404,60 @@ describe('the admin console in Chromium', () => {
     await detail.getByRole('link', { name: 'Close' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/admin/inhouse/business-events');
     expect(search().get('eventType')).toBe('payment_succeeded');
+  });
+
+  it('explores events: filters by type prefix and a payload value, charts them by day, opens one and its related events', async () => {
+    // In the app rather than page.goto: a new document would abort the page's requests still in flight.
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Business events' }).click();
+    await expect.poll(() => search().get('eventType')).toBeNull();
+    const events = page.getByRole('table', { name: 'Business events' });
+    // The chart by day of the default range (the last 7 days and today).
+    const byDay = page.getByRole('region', { name: 'By day' });
+    await byDay
+      .getByRole('img', { name: /^Events per day from / })
+      .locator('canvas')
+      .waitFor();
+
+    // A payload that is not a JSON object is refused in the form, before any request.
+    const filters = page.getByRole('form', { name: 'Event filters' });
+    await filters.getByText('More filters').click();
+    await filters.getByLabel(/^Payload contains/).fill('{"form":');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await filters.getByRole('alert').filter({ hasText: 'A JSON object' }).waitFor();
+    expect(search().get('payload')).toBeNull();
+
+    await filters.getByLabel(/^Event type/).fill('lead_*');
+    await filters.getByLabel(/^Payload contains/).fill('{"form":"waitlist"}');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => search().get('payload')).toBe('{"form":"waitlist"}');
+    expect(search().get('eventType')).toBe('lead_*');
+    await expect.poll(async () => [...new Set(await cells(events, 'Type').allTextContents())]).toEqual(['lead_created']);
+    await byDay
+      .getByRole('img', { name: /^Events per day from / })
+      .locator('canvas')
+      .waitFor();
+    await screenshots(page, 'business-events-explorer');
+
+    const link = events.locator('tbody tr').first().getByRole('link');
+    const publicId = (await link.textContent()) ?? '';
+    await link.click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/admin/inhouse/business-events/${publicId}`);
+    expect(search().get('payload')).toBe('{"form":"waitlist"}');
+    const detail = page.getByRole('region', { name: `Event ${publicId}` });
+    const payload = JSON.parse((await detail.locator('pre').textContent()) ?? 'null') as { form?: unknown };
+    expect(payload.form).toBe('waitlist');
+
+    // Every demo event has a session: its group lists the others of that session, and links to all of them.
+    const session = detail.getByRole('region', { name: /^Same session / });
+    await session.waitFor();
+    const sessionId = /\(([^)]+)\)/.exec((await session.getAttribute('aria-label')) ?? '')?.[1] ?? '';
+    expect(sessionId).toMatch(/^sess_\d+$/);
+    await session.getByRole('link', { name: 'List every one' }).click();
+    await expect.poll(() => search().get('sessionId')).toBe(sessionId);
+    expect(search().get('payload')).toBeNull();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/admin/inhouse/business-events');
+    await expect.poll(async () => (await cells(events, 'Event').allTextContents()).includes(publicId)).toBe(true);
+    expect(await filters.getByLabel('Session id').inputValue()).toBe(sessionId);
   });
 
   it('triggers a rollup with a reason and watches the stale project turn healthy', async () => {
