@@ -82,4 +82,14 @@ describe('the console bundle', () => {
     const size = files.filter((file) => file.endsWith('.js')).reduce((sum, file) => sum + gzipped(file), 0);
     console.log(`first view of ${page}: ${files.length} chunks, ${(size / 1024).toFixed(1)} KB gzipped`);
   });
+
+  it('keeps the chart library (uPlot) out of every first view: it loads with a chart view only', () => {
+    const isChart = (id: string) =>
+      id.includes('node_modules/uplot/') || id.includes('/kpi-chart.tsx') || id.includes('/uplot-chart.tsx') || id.includes('/day-chart.tsx');
+    for (const page of Object.keys(PAGES) as Page[]) expect(firstView(page).modules.filter(isChart), `${page} loads the chart`).toEqual([]);
+    const chartView = staticClosure('src/features/kpi-health/project-days.tsx');
+    expect([...chartView].flatMap((key) => modulesOf[manifest[key]?.file ?? ''] ?? []).some((id) => id.includes('node_modules/uplot/'))).toBe(true);
+    const chunk = Object.keys(modulesOf).find((file) => modulesOf[file]?.some((id) => id.includes('node_modules/uplot/'))) ?? '';
+    console.log(`the chart chunk (uPlot and its wrapper), loaded by chart views only: ${(gzipped(chunk) / 1024).toFixed(1)} KB gzipped`);
+  });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatDay, formatDuration, formatMoney, formatNumber, formatRelative, formatUtc, shortId } from './format.js';
+import {
+  formatDateTime,
+  formatDay,
+  formatDuration,
+  formatMoney,
+  formatNumber,
+  formatRelative,
+  formatUtc,
+  fromLocalInput,
+  shortId,
+  toLocalInput,
+} from './format.js';
 
 const en = { locale: 'en-GB' };
 
@@ -47,5 +58,17 @@ describe('formatting with Intl', () => {
 
   it('shortens a uuid to its first block', () => {
     expect(shortId('5f4fd15c-073c-41be-97e4-637fa56800e5')).toBe('5f4fd15c');
+  });
+});
+
+describe('datetime-local inputs', () => {
+  it('shows an instant in the viewer zone and reads it back as the same UTC instant', () => {
+    const iso = '2026-01-30T09:41:00.000Z';
+    const local = toLocalInput(iso);
+    expect(local).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    expect(fromLocalInput(local)).toBe(iso);
+    expect(toLocalInput(undefined)).toBe('');
+    expect(fromLocalInput('')).toBeUndefined();
+    expect(fromLocalInput('2026-01-30')).toBeUndefined();
   });
 });

@@ -69,3 +69,22 @@ export function formatDuration(milliseconds: number, options: FormatOptions = {}
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
+
+/**
+ * An instant as a `<input type="datetime-local">` shows it, in the viewer's zone: "2026-01-30T11:00".
+ * The input has no zone of its own; the page reads and writes UTC instants through these two.
+ */
+export function toLocalInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** The instant a `datetime-local` value names in the viewer's zone, in UTC (`…Z`); undefined when empty or not a time. */
+export function fromLocalInput(value: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}

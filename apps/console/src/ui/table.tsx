@@ -1,10 +1,13 @@
 import type { ReactNode } from 'react';
 
 export interface Column<T> {
+  /** The column's name: its key, the narrow layout's cell label, and its heading unless `head` is given. */
   header: string;
+  /** What the heading shows instead of `header` (a select-all checkbox). */
+  head?: ReactNode;
   cell: (row: T) => ReactNode;
-  /** `num` right-aligns figures; `wide` lets long text wrap. */
-  kind?: 'num' | 'wide';
+  /** `num` right-aligns figures; `wide` lets long text wrap; `actions` stays in view at the right while the table scrolls. */
+  kind?: 'num' | 'wide' | 'actions';
 }
 
 /** A semantic table; on a narrow screen each row becomes a card of labelled cells (`data-label`), wider ones scroll sideways. */
@@ -19,7 +22,7 @@ export function Table<T>({ caption, columns, rows, rowKey }: { caption: string; 
           <tr>
             {columns.map((column) => (
               <th key={column.header} scope="col" className={column.kind}>
-                {column.header}
+                {column.head ?? column.header}
               </th>
             ))}
           </tr>

@@ -34,6 +34,8 @@ export const searchField = {
   /** Free text (an action id, an email), trimmed, 1–`max` characters. */
   text: (max = 200) => z.catch(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(max))), undefined),
   uuid: () => z.catch(z.optional(z.guid()), undefined),
+  /** An instant, ISO 8601 with `Z` or an offset, as the API takes `requestedFrom`/`requestedTo`. */
+  instant: () => z.catch(z.optional(z.iso.datetime({ offset: true })), undefined),
   /** A real calendar day, `YYYY-MM-DD`. */
   day: () => z.catch(z.optional(z.iso.date()), undefined),
   oneOf: <const T extends readonly [string, ...string[]]>(values: T) => z.catch(z.optional(z.enum(values)), undefined),

@@ -1,4 +1,5 @@
 import type { RouterOutputs } from '@runhub/client';
+import { Link } from '@tanstack/react-router';
 import { formatMoney, formatNumber } from '../../ui/format.js';
 import { StatusBadge } from '../../ui/status-badge.js';
 import { type Column, Table } from '../../ui/table.js';
@@ -9,7 +10,14 @@ export type ProjectHealth = RouterOutputs['kpiHealth']['projects']['projects'][n
 /** Each project's health and freshness, and today's KPIs in its own currency and local day. */
 export function ProjectsTable({ projects, onTrigger }: { projects: readonly ProjectHealth[]; onTrigger: (project: ProjectHealth) => void }) {
   const columns: Column<ProjectHealth>[] = [
-    { header: 'Project', cell: (project) => project.projectName },
+    {
+      header: 'Project',
+      cell: (project) => (
+        <Link to="/kpi-health/$projectId" params={{ projectId: project.projectId }} search={(prev) => prev}>
+          {project.projectName}
+        </Link>
+      ),
+    },
     { header: 'Status', cell: (project) => <StatusBadge status={project.status} /> },
     { header: 'Last rollup', cell: (project) => <Time iso={project.lastRollupAt} relative /> },
     { header: 'Last event received', cell: (project) => <Time iso={project.lastEventAt} relative /> },
@@ -18,6 +26,7 @@ export function ProjectsTable({ projects, onTrigger }: { projects: readonly Proj
     { header: 'Leads today', kind: 'num', cell: (project) => formatNumber(project.todayLeads) },
     {
       header: 'Actions',
+      kind: 'actions',
       cell: (project) => (
         <button type="button" className="small quiet" aria-label={`Trigger a rollup of ${project.projectName}`} onClick={() => onTrigger(project)}>
           Roll up

@@ -1,4 +1,6 @@
+import { keepPreviousData } from '@tanstack/react-query';
 import type { useTRPC } from '../../api/client.js';
+import { PROJECT_DAYS, ROLLUP_RUNS_PAGE_SIZE } from './search.js';
 
 type Trpc = ReturnType<typeof useTRPC>;
 
@@ -14,6 +16,17 @@ export const rollupJobQuery = (trpc: Trpc) =>
 export const summaryQuery = (trpc: Trpc, running: boolean) => trpc.kpiHealth.summary.queryOptions(undefined, { refetchInterval: pollInterval(running) });
 
 export const projectsQuery = (trpc: Trpc, running: boolean) => trpc.kpiHealth.projects.queryOptions(undefined, { refetchInterval: pollInterval(running) });
+
+/** The rollup's history, newest first (SPEC §8.3); polled like the job, so a run's row moves from queued to its end by itself. */
+export const rollupRunsQuery = (trpc: Trpc, cursor: string | undefined, running: boolean) =>
+  trpc.kpiHealth.rollupRuns.queryOptions(
+    { limit: ROLLUP_RUNS_PAGE_SIZE, cursor },
+    { refetchInterval: pollInterval(running), placeholderData: keepPreviousData },
+  );
+
+/** A project's last 30 local days (SPEC §8.1). */
+export const projectDaysQuery = (trpc: Trpc, projectId: string, running: boolean) =>
+  trpc.kpiHealth.project.queryOptions({ projectId, days: PROJECT_DAYS }, { refetchInterval: pollInterval(running) });
 
 /** Everything a rollup changes on this page. */
 export const kpiHealthPathKey = (trpc: Trpc) => trpc.kpiHealth.pathKey();

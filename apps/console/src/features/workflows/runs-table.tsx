@@ -1,3 +1,4 @@
+import { Link } from '@tanstack/react-router';
 import { type Column, Table } from '../../ui/table.js';
 import { Time } from '../../ui/time.js';
 import { outcomeSummary, RunId, RunStatusCell } from './run-cells.js';
@@ -8,12 +9,43 @@ export interface RunWrite {
   run: Pick<WorkflowRun, 'id' | 'projectName' | 'actionId'>;
 }
 
-/** The runs of one page, each with the writes its status allows. */
-export function RunsTable({ runs, onWrite }: { runs: readonly WorkflowRun[]; onWrite: (write: RunWrite) => void }) {
+/** The page's selection for a bulk retry or cancel: run ids, kept while the page of runs changes. */
+export interface RunSelection {
+  selected: ReadonlySet<string>;
+  /** Adds or removes these runs. */
+  onSelect: (ids: readonly string[], selected: boolean) => void;
+}
+
+/** The runs of one page, each with a checkbox for a bulk operation, a link to its detail and the writes its status allows. */
+export function RunsTable({ runs, onWrite, selection }: { runs: readonly WorkflowRun[]; onWrite: (write: RunWrite) => void; selection: RunSelection }) {
   const now = new Date();
+  const ids = runs.map((run) => run.id);
+  const selectedHere = ids.filter((id) => selection.selected.has(id)).length;
   const columns: Column<WorkflowRun>[] = [
+    {
+      header: 'Select',
+      head: (
+        <input
+          type="checkbox"
+          aria-label="Select every run on this page"
+          checked={selectedHere === ids.length && ids.length > 0}
+          ref={(box) => {
+            if (box) box.indeterminate = selectedHere > 0 && selectedHere < ids.length;
+          }}
+          onChange={(event) => selection.onSelect(ids, event.target.checked)}
+        />
+      ),
+      cell: (run) => (
+        <input
+          type="checkbox"
+          aria-label={`Select run ${run.id}`}
+          checked={selection.selected.has(run.id)}
+          onChange={(event) => selection.onSelect([run.id], event.target.checked)}
+        />
+      ),
+    },
     { header: 'Requested', cell: (run) => <Time iso={run.requestedAt} /> },
-    { header: 'Project', cell: (run) => run.projectName },
+    { header: 'Project', kind: 'wide', cell: (run) => run.projectName },
     { header: 'Action', cell: (run) => <code>{run.actionId}</code> },
     { header: 'Status', cell: (run) => <RunStatusCell run={run} now={now} /> },
     { header: 'Attempts', kind: 'num', cell: (run) => `${run.attempts} / ${run.maxAttempts}` },
@@ -21,10 +53,9 @@ export function RunsTable({ runs, onWrite }: { runs: readonly WorkflowRun[]; onW
       header: 'Run',
       cell: (run) => (
         <>
-          <RunId id={run.id} />
+          <RunLink id={run.id} />
           {run.retryOf ? (
-            <span className="muted">
-              {' '}
+            <span className="muted block">
               retry of <RunId id={run.retryOf} />
             </span>
           ) : null}
@@ -43,9 +74,18 @@ export function RunsTable({ runs, onWrite }: { runs: readonly WorkflowRun[]; onW
           (outcomeSummary(run.outcome) ?? <span className="muted">—</span>)
         ),
     },
-    { header: 'Actions', cell: (run) => <RunActions run={run} now={now} onWrite={onWrite} /> },
+    { header: 'Actions', kind: 'actions', cell: (run) => <RunActions run={run} now={now} onWrite={onWrite} /> },
   ];
   return <Table caption="Workflow runs" columns={columns} rows={runs} rowKey={(run) => run.id} />;
+}
+
+/** A run's id, opening its detail beside the list with the list's filters kept. */
+export function RunLink({ id }: { id: string }) {
+  return (
+    <Link to="/workflows/runs/$runId" params={{ runId: id }} search={(prev) => prev} aria-label={`Open run ${id}`}>
+      <RunId id={id} />
+    </Link>
+  );
 }
 
 export function RunActions({
@@ -70,6 +110,7 @@ export function RunActions({
           Cancel
         </button>
       ) : null}
+      {!allowed.retry && !allowed.cancel ? <span className="muted">—</span> : null}
     </span>
   );
 }

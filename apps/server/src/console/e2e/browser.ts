@@ -104,11 +104,15 @@ export async function watchedPage(context: BrowserContext, origin: string) {
   };
 }
 
-/** The page at both widths the console promises to be readable at. */
+/** The page at both widths the console promises to be readable at; at neither is it wider than the screen (no sideways scrolling of the page). */
 export async function screenshots(page: Page, name: string): Promise<void> {
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+    const pageWidth = await page.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+    );
+    expect(pageWidth, `${name} at ${width} px is ${pageWidth} px wide`).toBeLessThanOrEqual(width);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
