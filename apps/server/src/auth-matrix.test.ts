@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { appRouter, signSessionJwt } from '@runhub/router';
-import { createEvent, createProject, createRun } from '@runhub/router/testing';
+import { createEvent, createProject, createRun, forgeJwt, unsignedJwt } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExportRoutes } from './exports/mount.js';
 import { listRestProcedures } from './rest/routes.js';
@@ -69,10 +68,7 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
 };
 
 const now = () => Math.floor(Date.now() / 1000);
-const unsigned = (claims: Record<string, unknown>) =>
-  `${[{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.')}.`;
 
-const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const fullClaims = () => ({ sub: 'admin-42', permissions: ['inhouse.read', 'inhouse.write'], exp: now() + 3600 });
 const HOUR = 3600;
 /** The harness's app leaves the bound at its default. */
@@ -80,8 +76,7 @@ const MAX_LIFETIME_HOURS = 744;
 
 /** A cookie under any header, signed over header.payload with HMAC-`hash` and the real secret. */
 function forgedCookie(header: Record<string, unknown>, hash: 'sha256' | 'sha384' | 'sha512'): { cookie: string } {
-  const signed = `${b64url(header)}.${b64url(fullClaims())}`;
-  return { cookie: `sheen_admin_session=${signed}.${createHmac(hash, SESSION_SECRET).update(signed).digest('base64url')}` };
+  return { cookie: `sheen_admin_session=${forgeJwt(header, fullClaims(), SESSION_SECRET, hash)}` };
 }
 
 /** A valid cookie whose signature is spelled otherwise: the same bytes under another text. */
@@ -105,7 +100,12 @@ const CREDENTIALS: [name: string, headers: Record<string, string>, read: Expect,
   ['valid token', tokenHeaders(), 'ok', 'ok'],
   ['expired cookie', sessionCookie({ exp: now() - 1 }), 401, 401],
   ['cookie signed with another secret', sessionCookie({}, 'some-other-secret-some-other-secret-000'), 401, 401],
-  ['alg:none cookie', { cookie: `sheen_admin_session=${unsigned({ sub: 'x', permissions: ['inhouse.read', 'inhouse.write'], exp: now() + 600 })}` }, 401, 401],
+  [
+    'alg:none cookie',
+    { cookie: `sheen_admin_session=${unsignedJwt({ sub: 'x', permissions: ['inhouse.read', 'inhouse.write'], exp: now() + 600 })}` },
+    401,
+    401,
+  ],
   ['cookie without inhouse.read', sessionCookie({ permissions: ['inhouse.write'] }), 403, 'ok'],
   ['cookie with no permissions', sessionCookie({ permissions: [] }), 403, 403],
   ['read-only cookie', sessionCookie({ permissions: ['inhouse.read'] }), 'ok', 403],

@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { forgeJwt } from '../testing/jwt.js';
 import { signSessionJwt, verifySessionJwt } from './session-jwt.js';
 
 const SECRET = 'unit-session-secret-0123456789abcdef-0123456789';
@@ -14,10 +14,8 @@ const sign = (claims: Record<string, unknown>) => signSessionJwt(claims, SECRET)
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** A token with any header, signed with HMAC over header.payload by the real secret. */
-function forge(header: Record<string, unknown>, claims: Record<string, unknown>, hash: 'sha256' | 'sha384' | 'sha512'): string {
-  const signed = `${b64url(header)}.${b64url(claims)}`;
-  return `${signed}.${createHmac(hash, SECRET).update(signed).digest('base64url')}`;
-}
+const forge = (header: Record<string, unknown>, claims: Record<string, unknown>, hash: 'sha256' | 'sha384' | 'sha512') =>
+  forgeJwt(header, claims, SECRET, hash);
 
 /** A valid token and its raw signature, picked so that standard base64 spells it with both `+` and `/`. */
 function tokenWithPlusAndSlash(): { signed: string; signature: Buffer } {
