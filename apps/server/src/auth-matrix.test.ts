@@ -170,6 +170,47 @@ describe('auth matrix', () => {
   });
 });
 
+/** A REST request as the procedure's tRPC input: the path's `:name` segments and the query (numbers as numbers), with the body. */
+function trpcInput(template: string, request: ValidRequest): Record<string, unknown> {
+  const url = new URL(request.path, 'http://matrix.test');
+  const names = template.split('/');
+  const input: Record<string, unknown> = {};
+  url.pathname.split('/').forEach((segment, i) => {
+    if (names[i]?.startsWith(':')) input[names[i].slice(1)] = segment;
+  });
+  for (const [key, value] of url.searchParams) input[key] = /^\d+$/.test(value) ? Number(value) : value;
+  return { ...input, ...request.body };
+}
+
+describe('auth matrix over /trpc', () => {
+  const cases = procedures.flatMap(({ route, procedurePath }) =>
+    CREDENTIALS.map(
+      ([name, headers, read, write]) => [`${procedurePath} with ${name}`, route, procedurePath, headers, route.method === 'GET' ? read : write] as const,
+    ),
+  );
+  it.each(cases)('%s', async (_name, route, procedurePath, headers, expected) => {
+    const make = VALID[`${route.method} ${route.path}`];
+    if (!make) throw new Error(`no valid request for ${route.method} ${route.path}`);
+    const input = trpcInput(route.path, await make());
+    const response =
+      route.method === 'GET'
+        ? await h.app.request(`/trpc/${procedurePath}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers })
+        : await h.app.request(`/trpc/${procedurePath}`, {
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: JSON.stringify(input),
+          });
+    const body = (await response.json()) as { result?: unknown; error?: { data: { code: string } } };
+    if (expected === 'ok') {
+      expect(response.status, JSON.stringify(body)).toBe(200);
+      expect(body.result).toBeDefined();
+    } else {
+      expect(response.status).toBe(expected);
+      expect(body.error?.data.code).toBe(expected === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
+    }
+  });
+});
+
 describe('audit admin_id', () => {
   async function cancelAs(headers: Record<string, string>): Promise<string | undefined> {
     const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
