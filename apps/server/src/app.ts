@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { type Kysely, sql } from 'kysely';
+import { isClientAbort } from './client-abort.js';
 import { DEFAULT_TRPC_MAX_BATCH_SIZE } from './config.js';
 import type { ConsoleFiles } from './console/files.js';
 import { mountConsole } from './console/mount.js';
@@ -108,6 +109,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.notFound((c) => failWith(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
+    if (isClientAbort(error, c.req.raw)) {
+      logger.warn('request body aborted by the client', { requestId: c.get('requestId'), method: c.req.method, path: c.req.path });
+      return failWith(c, 'BAD_REQUEST', 'The request body was not completed');
+    }
     logger.error('unhandled error', { requestId: c.get('requestId'), ...errorFields(error) });
     return failWith(c, 'INTERNAL_SERVER_ERROR', 'Internal server error');
   });

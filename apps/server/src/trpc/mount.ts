@@ -24,7 +24,12 @@ export interface TrpcOptions {
  */
 export function mountTrpc(app: Hono<AppEnv>, options: TrpcOptions): void {
   app.use('/trpc/*', identify(options.auth), async (c, next) => {
-    if (c.get('actor')) return next();
+    if (c.get('actor')) {
+      // Read here (Hono keeps it for the adapter), so a body the client abandons fails in the app's
+      // error handler, as on REST, and not as a procedure's internal error.
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await c.req.text();
+      return next();
+    }
     const error = new TRPCError({ code: 'UNAUTHORIZED', message: 'Missing or invalid credentials' });
     const shape = getErrorShape({ config: appRouter._def._config, error, type: 'unknown', path: undefined, input: undefined, ctx: undefined });
     return c.json({ error: shape }, 401);
