@@ -25,6 +25,12 @@ describe('authenticate', () => {
     expect((await authenticate(headers({ [ADMIN_TOKEN_HEADER]: TOKEN, [ADMIN_USER_HEADER]: 'u'.repeat(257) }), config, NOW))?.adminId).toBe('admin-token');
   });
 
+  it('trims the forwarded user from any headers object, and reads the cookie by its SPEC name', async () => {
+    const plain = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
+    expect((await authenticate(plain({ 'x-sheen-admin-token': TOKEN, 'x-sheen-admin-user-id': ' ops-8 ' }), config, NOW))?.adminId).toBe('ops-8');
+    expect((await authenticate(plain({ cookie: `sheen_admin_session=${cookie()}` }), config, NOW))?.adminId).toBe('admin-7');
+  });
+
   it('refuses a wrong token even beside a valid cookie, and an empty accepted value matches nothing', async () => {
     expect(await authenticate(headers({ [ADMIN_TOKEN_HEADER]: 'wrong', cookie: `${SESSION_COOKIE}=${cookie()}` }), config, NOW)).toBeNull();
     expect(await authenticate(headers({ [ADMIN_TOKEN_HEADER]: `${TOKEN}x` }), config, NOW)).toBeNull();

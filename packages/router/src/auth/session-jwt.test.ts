@@ -155,3 +155,15 @@ describe('verifySessionJwt', () => {
     expect(await verify(token)).toBeNull();
   });
 });
+
+describe('the token length bound', () => {
+  it('verifies a token of exactly 8192 characters and refuses a longer one', async () => {
+    const tokens = Array.from({ length: 1000 }, (_, i) => sign({ ...CLAIMS, pad: 'p'.repeat(5600 + i) }));
+    const exact = tokens.find((token) => token.length === 8192);
+    const longer = tokens.find((token) => token.length > 8192);
+    expect(exact).toBeDefined();
+    expect(longer).toBeDefined();
+    expect(await verify(exact ?? '')).not.toBeNull();
+    expect(await verify(longer ?? '')).toBeNull();
+  });
+});
