@@ -1,4 +1,4 @@
-import { createProject, createRun } from '@runhub/router/testing';
+import { createProject, createRun, unsignedJwt } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, createHarness, type Harness, harnessApp, readEnvelope, SESSION_SECRET, sessionCookie, tokenHeaders } from './test/harness.js';
 
@@ -13,11 +13,6 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) await createRun(h.testDb.db, projectId, { requested_at: new Date(Date.UTC(2026, 0, 30, 10, i)) });
 });
 afterAll(() => h.testDb.destroy());
-
-function unsignedJwt(claims: Record<string, unknown>): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
-}
 
 describe('GET /v1/admin/inhouse/workflow-runs over REST', () => {
   it('answers the success envelope with runs and a cursor that pages on', async () => {

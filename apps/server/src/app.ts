@@ -1,10 +1,11 @@
-import { trpcServer } from '@hono/trpc-server';
 import type { Database } from '@runhub/db';
 import { type AuthConfig, appRouter, type Clock, type RollupAccess } from '@runhub/router';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { type Kysely, sql } from 'kysely';
+import { isClientAbort } from './client-abort.js';
+import { DEFAULT_TRPC_MAX_BATCH_SIZE } from './config.js';
 import type { ConsoleFiles } from './console/files.js';
 import { mountConsole } from './console/mount.js';
 import type { AppEnv } from './env.js';
@@ -18,9 +19,10 @@ import { identify, requireCredentials } from './middleware/admin-auth.js';
 import { requestLog } from './middleware/request-log.js';
 import { secureHeaders } from './middleware/secure-headers.js';
 import { mountApiDocs } from './openapi/mount.js';
-import { type ContextDependencies, requestContext } from './request-context.js';
+import type { ContextDependencies } from './request-context.js';
 import { mountRestAdapter } from './rest/adapter.js';
 import { listRestProcedures } from './rest/routes.js';
+import { mountTrpc } from './trpc/mount.js';
 
 export const ADMIN_PREFIX = '/v1/admin/inhouse';
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -45,6 +47,8 @@ export interface AppOptions {
   metricsTokens?: readonly string[];
   /** The built admin console, served at `/admin/inhouse/*`; absent when `CONSOLE_ENABLED=false` (those paths then 404). */
   consoleFiles?: ConsoleFiles;
+  /** The calls one `/trpc` batch may hold (`TRPC_MAX_BATCH_SIZE`, default 10). */
+  trpcMaxBatchSize?: number;
 }
 
 /**
@@ -96,18 +100,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   mountApiDocs(app, { procedures, maxBodyBytes: MAX_BODY_BYTES });
   if (options.consoleFiles) mountConsole(app, options.consoleFiles);
 
-  app.use('/trpc/*', identify(options.auth));
-  app.use(
-    '/trpc/*',
-    trpcServer({
-      router: appRouter,
-      endpoint: '/trpc',
-      createContext: (_opts, c) => requestContext(c, context),
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('procedure failed', { procedure: path, ...errorFields(error) });
-      },
-    }),
-  );
+  mountTrpc(app, { auth: options.auth, context, logger, maxBatchSize: options.trpcMaxBatchSize ?? DEFAULT_TRPC_MAX_BATCH_SIZE });
 
   app.use(`${ADMIN_PREFIX}/*`, identify(options.auth), requireCredentials());
   // Before the REST adapter: `/workflow-runs/export` must win over `/workflow-runs/:id`.
@@ -116,6 +109,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.notFound((c) => failWith(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
+    if (isClientAbort(error, c.req.raw)) {
+      logger.warn('request body aborted by the client', { requestId: c.get('requestId'), method: c.req.method, path: c.req.path });
+      return failWith(c, 'BAD_REQUEST', 'The request body was not completed');
+    }
     logger.error('unhandled error', { requestId: c.get('requestId'), ...errorFields(error) });
     return failWith(c, 'INTERNAL_SERVER_ERROR', 'Internal server error');
   });

@@ -1,6 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { appRouter, signSessionJwt } from '@runhub/router';
-import { createEvent, createProject, createRun } from '@runhub/router/testing';
+import { createEvent, createProject, createRun, forgeJwt, unsignedJwt } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExportRoutes } from './exports/mount.js';
 import { listRestProcedures } from './rest/routes.js';
@@ -69,10 +68,7 @@ const VALID: Record<string, () => Promise<ValidRequest>> = {
 };
 
 const now = () => Math.floor(Date.now() / 1000);
-const unsigned = (claims: Record<string, unknown>) =>
-  `${[{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.')}.`;
 
-const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const fullClaims = () => ({ sub: 'admin-42', permissions: ['inhouse.read', 'inhouse.write'], exp: now() + 3600 });
 const HOUR = 3600;
 /** The harness's app leaves the bound at its default. */
@@ -80,8 +76,7 @@ const MAX_LIFETIME_HOURS = 744;
 
 /** A cookie under any header, signed over header.payload with HMAC-`hash` and the real secret. */
 function forgedCookie(header: Record<string, unknown>, hash: 'sha256' | 'sha384' | 'sha512'): { cookie: string } {
-  const signed = `${b64url(header)}.${b64url(fullClaims())}`;
-  return { cookie: `sheen_admin_session=${signed}.${createHmac(hash, SESSION_SECRET).update(signed).digest('base64url')}` };
+  return { cookie: `sheen_admin_session=${forgeJwt(header, fullClaims(), SESSION_SECRET, hash)}` };
 }
 
 /** A valid cookie whose signature is spelled otherwise: the same bytes under another text. */
@@ -105,7 +100,12 @@ const CREDENTIALS: [name: string, headers: Record<string, string>, read: Expect,
   ['valid token', tokenHeaders(), 'ok', 'ok'],
   ['expired cookie', sessionCookie({ exp: now() - 1 }), 401, 401],
   ['cookie signed with another secret', sessionCookie({}, 'some-other-secret-some-other-secret-000'), 401, 401],
-  ['alg:none cookie', { cookie: `sheen_admin_session=${unsigned({ sub: 'x', permissions: ['inhouse.read', 'inhouse.write'], exp: now() + 600 })}` }, 401, 401],
+  [
+    'alg:none cookie',
+    { cookie: `sheen_admin_session=${unsignedJwt({ sub: 'x', permissions: ['inhouse.read', 'inhouse.write'], exp: now() + 600 })}` },
+    401,
+    401,
+  ],
   ['cookie without inhouse.read', sessionCookie({ permissions: ['inhouse.write'] }), 403, 'ok'],
   ['cookie with no permissions', sessionCookie({ permissions: [] }), 403, 403],
   ['read-only cookie', sessionCookie({ permissions: ['inhouse.read'] }), 'ok', 403],
@@ -166,6 +166,47 @@ describe('auth matrix', () => {
     } else {
       expect(response.status).toBe(expected);
       expect(body.error?.code).toBe(expected === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
+    }
+  });
+});
+
+/** A REST request as the procedure's tRPC input: the path's `:name` segments and the query (numbers as numbers), with the body. */
+function trpcInput(template: string, request: ValidRequest): Record<string, unknown> {
+  const url = new URL(request.path, 'http://matrix.test');
+  const names = template.split('/');
+  const input: Record<string, unknown> = {};
+  url.pathname.split('/').forEach((segment, i) => {
+    if (names[i]?.startsWith(':')) input[names[i].slice(1)] = segment;
+  });
+  for (const [key, value] of url.searchParams) input[key] = /^\d+$/.test(value) ? Number(value) : value;
+  return { ...input, ...request.body };
+}
+
+describe('auth matrix over /trpc', () => {
+  const cases = procedures.flatMap(({ route, procedurePath }) =>
+    CREDENTIALS.map(
+      ([name, headers, read, write]) => [`${procedurePath} with ${name}`, route, procedurePath, headers, route.method === 'GET' ? read : write] as const,
+    ),
+  );
+  it.each(cases)('%s', async (_name, route, procedurePath, headers, expected) => {
+    const make = VALID[`${route.method} ${route.path}`];
+    if (!make) throw new Error(`no valid request for ${route.method} ${route.path}`);
+    const input = trpcInput(route.path, await make());
+    const response =
+      route.method === 'GET'
+        ? await h.app.request(`/trpc/${procedurePath}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers })
+        : await h.app.request(`/trpc/${procedurePath}`, {
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: JSON.stringify(input),
+          });
+    const body = (await response.json()) as { result?: unknown; error?: { data: { code: string } } };
+    if (expected === 'ok') {
+      expect(response.status, JSON.stringify(body)).toBe(200);
+      expect(body.result).toBeDefined();
+    } else {
+      expect(response.status).toBe(expected);
+      expect(body.error?.data.code).toBe(expected === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
     }
   });
 });

@@ -1,13 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AdminExportError, createAdminClient, EXPORT_PATHS, exportRows, getAdminErrorCode, listPages } from '@runhub/client';
 import { appRouter } from '@runhub/router';
-import { createEvent, createProject, createRun, createTestDatabase, type TestDatabase } from '@runhub/router/testing';
+import { createEvent, createProject, createRun } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExportRoutes } from './exports/mount.js';
 import { listRestProcedures } from './rest/routes.js';
-import { type ServerProcess, startServer } from './test/server-process.js';
+import { type ServerProcess, startTestServer, type TestServer } from './test/server-process.js';
 
 /**
  * The SDK's list and export helpers against the real server process: on the PostgreSQL test
@@ -15,30 +12,17 @@ import { type ServerProcess, startServer } from './test/server-process.js';
  */
 let server: ServerProcess;
 let token: string;
-let testDb: TestDatabase | undefined;
-let dataDir: string;
+let running: TestServer | undefined;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'runhub-sdk-helpers-'));
-  const env = { RUNHUB_DATA_DIR: dataDir };
-  if (process.env.TEST_DATABASE_URL) {
-    testDb = await createTestDatabase();
-    const project = await createProject(testDb.db, { name: 'Helper Store' });
-    for (let i = 0; i < 40; i++) await createRun(testDb.db, project.id, { status: i % 3 ? 'failed' : 'succeeded' });
-    for (let i = 0; i < 25; i++) await createEvent(testDb.db, project.id);
-    token = 'helpers-admin-token-0123456789abcdef';
-    server = await startServer({ ...env, DATABASE_URL: testDb.url ?? '', ADMIN_TOKEN: token });
-  } else {
-    server = await startServer(env);
-    token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-  }
+  running = await startTestServer('sdk-helpers', async (db) => {
+    const project = await createProject(db, { name: 'Helper Store' });
+    for (let i = 0; i < 40; i++) await createRun(db, project.id, { status: i % 3 ? 'failed' : 'succeeded' });
+    for (let i = 0; i < 25; i++) await createEvent(db, project.id);
+  });
+  ({ server, token } = running);
 }, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await testDb?.destroy();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => running?.stop());
 
 describe('listPages', () => {
   it('walks every page of a list, following nextCursor, as the counts say', async () => {

@@ -15,7 +15,25 @@ describe('loadConfig', () => {
       logLevel: 'info',
       metricsTokens: [],
       consoleEnabled: true,
+      trpcMaxBatchSize: 10,
+      httpTimeouts: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 },
     });
+  });
+
+  it('reads TRPC_MAX_BATCH_SIZE and the HTTP timeouts', () => {
+    const config = loadConfig({
+      TRPC_MAX_BATCH_SIZE: '4',
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '9000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '1500',
+    });
+    expect(config.trpcMaxBatchSize).toBe(4);
+    expect(config.httpTimeouts).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 9000, keepAliveTimeoutMs: 1500 });
+  });
+
+  it('refuses a headers timeout longer than the request timeout (node would never apply it)', () => {
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrowError(/HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '30000' }).httpTimeouts.headersTimeoutMs).toBe(30_000);
   });
 
   it('reads METRICS_TOKEN as the bearer tokens of /metrics, comma-separated for rotation', () => {
@@ -58,6 +76,11 @@ describe('loadConfig', () => {
     ['SESSION_MAX_LIFETIME_HOURS', '-1'],
     ['SESSION_MAX_LIFETIME_HOURS', '1.5'],
     ['SESSION_MAX_LIFETIME_HOURS', 'forever'],
+    ['TRPC_MAX_BATCH_SIZE', '0'],
+    ['TRPC_MAX_BATCH_SIZE', 'ten'],
+    ['HTTP_HEADERS_TIMEOUT_MS', '0'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '-1'],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_MS', '1e3'],
   ])('refuses a bad %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrowError(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrowError(new RegExp(name));

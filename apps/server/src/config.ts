@@ -1,6 +1,18 @@
 import { DEFAULT_SESSION_MAX_LIFETIME_HOURS } from '@runhub/router';
 import { z } from 'zod';
 
+/** The calls one `/trpc` batch may hold (SPEC §10: about 10); the SDK splits its batches to fit. */
+export const DEFAULT_TRPC_MAX_BATCH_SIZE = 10;
+
+/** How long a client may take, on the node HTTP server: to send its headers, its whole request, and between requests on a kept-alive connection. */
+export interface HttpTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
+
 const commaList = z
   .string()
   .optional()
@@ -56,6 +68,10 @@ const ZEnv = z.object({
   ROLLUP_INTERVAL_MINUTES: positiveInt(15),
   KPI_STALE_AFTER_MINUTES: positiveInt(0),
   DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
+  TRPC_MAX_BATCH_SIZE: positiveInt(DEFAULT_TRPC_MAX_BATCH_SIZE),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt(DEFAULT_HTTP_TIMEOUTS.headersTimeoutMs),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(DEFAULT_HTTP_TIMEOUTS.requestTimeoutMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(DEFAULT_HTTP_TIMEOUTS.keepAliveTimeoutMs),
   LOG_LEVEL: z
     .string()
     .optional()
@@ -91,6 +107,10 @@ export interface Config {
   metricsTokens: string[];
   /** Serve the admin console at `/admin/inhouse/*` (and redirect `/` to it). */
   consoleEnabled: boolean;
+  /** `TRPC_MAX_BATCH_SIZE`: more calls in one `/trpc` batch are a 400. */
+  trpcMaxBatchSize: number;
+  /** `HTTP_HEADERS_TIMEOUT_MS`, `HTTP_REQUEST_TIMEOUT_MS`, `HTTP_KEEP_ALIVE_TIMEOUT_MS`. */
+  httpTimeouts: HttpTimeouts;
 }
 
 export class ConfigError extends Error {}
@@ -110,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  // Node closes a connection whose headers are late only while headersTimeout <= requestTimeout.
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -125,5 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     corsOrigins: e.CORS_ORIGINS,
     metricsTokens: e.METRICS_TOKEN,
     consoleEnabled: e.CONSOLE_ENABLED,
+    trpcMaxBatchSize: e.TRPC_MAX_BATCH_SIZE,
+    httpTimeouts: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
   };
 }

@@ -1,11 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdminClient, TRPCClientError } from '@runhub/client';
 import { signSessionJwt } from '@runhub/router';
-import { createProject, createRun, createTestDatabase, type TestDatabase } from '@runhub/router/testing';
+import { createProject, createRun } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from './test/server-process.js';
+import { type ServerProcess, startServer, startTestServer, type TestServer } from './test/server-process.js';
 
 /**
  * The real server process, as `pnpm start` runs it: on the PostgreSQL test server when
@@ -13,31 +11,24 @@ import { type ServerProcess, startServer } from './test/server-process.js';
  */
 let server: ServerProcess;
 let token: string;
-let testDb: TestDatabase | undefined;
 let dataDir: string;
+let running: TestServer | undefined;
 const SESSION_SECRET = 'e2e-session-secret-0123456789abcdef-0123456789';
 /** Short, so a two-hour session is refused. */
 const session = { SESSION_SECRET, SESSION_MAX_LIFETIME_HOURS: '1' };
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'runhub-e2e-'));
-  if (process.env.TEST_DATABASE_URL) {
-    testDb = await createTestDatabase();
-    const project = await createProject(testDb.db, { name: 'E2E Store' });
-    for (let i = 0; i < 5; i++) await createRun(testDb.db, project.id, { status: i % 2 ? 'failed' : 'succeeded' });
-    token = 'e2e-admin-token-0123456789abcdef';
-    server = await startServer({ DATABASE_URL: testDb.url ?? '', ADMIN_TOKEN: token, RUNHUB_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...session });
-  } else {
-    server = await startServer({ RUNHUB_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...session });
-    token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-  }
+  running = await startTestServer(
+    'e2e',
+    async (db) => {
+      const project = await createProject(db, { name: 'E2E Store' });
+      for (let i = 0; i < 5; i++) await createRun(db, project.id, { status: i % 2 ? 'failed' : 'succeeded' });
+    },
+    { LOG_LEVEL: 'info', ...session },
+  );
+  ({ server, token, dataDir } = running);
 }, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await testDb?.destroy();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => running?.stop());
 
 describe('the server process', () => {
   it('prints its URL and how to authenticate', () => {

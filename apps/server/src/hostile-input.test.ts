@@ -1,9 +1,12 @@
+import type { AddressInfo } from 'node:net';
+import type { ServerType } from '@hono/node-server';
 import { appRouter } from '@runhub/router';
-import { createEvent, createProject, createRun, createStuckRun } from '@runhub/router/testing';
+import { createEvent, createProject, createRun, createStuckRun, until } from '@runhub/router/testing';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExportRoutes } from './exports/mount.js';
+import { serveApp } from './http-server.js';
 import { listRestProcedures, type RestProcedure } from './rest/routes.js';
 import { createHarness, type Harness, tokenHeaders } from './test/harness.js';
 
@@ -62,6 +65,11 @@ const adversarialText = fc.oneof(
     `evt_${'a'.repeat(300)}`,
     '😀'.repeat(50),
     '\uD800',
+    'a\uDC00b',
+    '0001-01-01',
+    '1970-01-01',
+    '9999-12-31',
+    '294276-12-31',
     'a'.repeat(5000),
     ' ',
     '',
@@ -86,14 +94,43 @@ function fieldNames(route: RestProcedure): string[] {
   return [...Object.keys(shape), '__proto__', 'constructor', 'prototype', 'unknownField'];
 }
 
+/** Text a schema lets through but the database cannot store or compare (NUL): it reaches SQL, and must come back a 400. */
+const unstorableText = fc.constantFrom('\u0000', 'a\u0000b', `${'x'.repeat(20)}\u0000`);
+
+/**
+ * A path segment for any string, lone surrogates included (`encodeURIComponent` throws URIError on
+ * them): each lone surrogate as the three bytes WTF-8 would give it, so the route gets the value
+ * and its own decoding decides.
+ */
+function encodePathValue(value: string): string {
+  let encoded = '';
+  for (const char of value) {
+    const point = char.codePointAt(0) ?? 0;
+    encoded +=
+      point >= 0xd800 && point <= 0xdfff
+        ? [0xe0 | (point >> 12), 0x80 | ((point >> 6) & 0x3f), 0x80 | (point & 0x3f)].map((byte) => `%${byte.toString(16).toUpperCase()}`).join('')
+        : encodeURIComponent(char);
+  }
+  return encoded;
+}
+
 function requestFor(route: RestProcedure) {
   const fields = fieldNames(route);
+  const schemaFields = Object.keys((route.input as { shape?: Record<string, unknown> } | undefined)?.shape ?? {});
   const pathValue = fc.oneof(fc.constantFrom(...knownIds), adversarialText);
-  const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...fields), adversarialText), adversarialText), { maxLength: 6 });
+  const anyQuery = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...fields), adversarialText), adversarialText), { maxLength: 6 });
+  // One schema field with text only the database refuses, the rest valid: what reaches SQL.
+  const focused = schemaFields.length > 0 ? fc.tuple(fc.constantFrom(...schemaFields), unstorableText).map((pair) => [pair]) : anyQuery;
+  // The widest valid date range (SPEC: dates from 1000-01-01), with and without a hostile field.
+  const wide =
+    schemaFields.includes('startDate') && schemaFields.includes('endDate')
+      ? fc.option(focused, { nil: undefined }).map((extra) => [['startDate', '1000-01-01'], ['endDate', '9999-12-31'], ...(extra ?? [])] as [string, string][])
+      : anyQuery;
+  const query = fc.oneof(anyQuery, focused, wide);
   const body = fc.oneof(
     fc.dictionary(fc.oneof(fc.constantFrom(...fields), adversarialText), anyJson, { maxKeys: 5 }).map((value) => ({ kind: 'json' as const, value })),
     fc
-      .record({ reason: fc.oneof(adversarialText, anyJson), projectId: fc.oneof(fc.constantFrom(...knownIds), anyJson) })
+      .record({ reason: fc.oneof(adversarialText, anyJson, unstorableText), projectId: fc.oneof(fc.constantFrom(...knownIds), anyJson) })
       .map((value) => ({ kind: 'json' as const, value })),
     anyJson.map((value) => ({ kind: 'json' as const, value })),
     fc
@@ -113,7 +150,7 @@ function requestFor(route: RestProcedure) {
 type Generated = fc.Arbitrary<ReturnType<typeof requestFor> extends fc.Arbitrary<infer T> ? T : never>;
 
 function toRequest(route: RestProcedure, g: Generated extends fc.Arbitrary<infer T> ? T : never): { url: string; init: RequestInit } {
-  const path = route.route.path.replace(/:(\w+)/g, () => encodeURIComponent(g.pathValue));
+  const path = route.route.path.replace(/:(\w+)/g, () => encodePathValue(g.pathValue));
   const search = new URLSearchParams(g.query).toString();
   const headers: Record<string, string> = tokenHeaders();
   if (g.adminUser !== undefined) headers['x-sheen-admin-user-id'] = g.adminUser;
@@ -145,11 +182,16 @@ async function fingerprint(): Promise<string> {
 
 const LEAKS = [/\bat .+:\d+:\d+/, /stack/i, /\bselect\b.+\bfrom\b/i, /\binsert into\b/i, /syntax error/i, /postgres/i, /kysely/i, /node_modules/];
 
-describe('hostile input on every REST route', () => {
-  it('covers at least 2,000 generated requests', () => {
-    expect(routes.length * RUNS_PER_ROUTE).toBeGreaterThanOrEqual(process.env.FUZZ_RUNS_PER_ROUTE ? 0 : 2000);
-  });
+/** Requests each route really answered, and how many of a `:param` route's reached its procedure (not a 404 for the path). */
+const sent = new Map<string, { answered: number; reachedWithParam: number }>();
+function count(name: string, reached: boolean): void {
+  const seen = sent.get(name) ?? { answered: 0, reachedWithParam: 0 };
+  seen.answered += 1;
+  if (reached) seen.reachedWithParam += 1;
+  sent.set(name, seen);
+}
 
+describe('hostile input on every REST route', () => {
   it.each(routes.map((route) => [`${route.route.method} ${route.route.path}`, route] as const))(
     '%s',
     async (_name, route) => {
@@ -159,6 +201,7 @@ describe('hostile input on every REST route', () => {
           const before = route.route.method === 'POST' ? await fingerprint() : '';
           const response = await h.app.request(url, init);
           const text = await response.text();
+          count(`${route.route.method} ${route.route.path}`, route.route.path.includes(':') && !text.includes('"No route '));
           expect(response.status, `${init.method} ${url} → ${text}`).toBeLessThan(500);
           expect(response.headers.get('content-type')).toMatch(/^application\/json/);
           const body = JSON.parse(text) as { ok: unknown; data?: unknown; error?: { code?: unknown; message?: unknown } };
@@ -180,6 +223,17 @@ describe('hostile input on every REST route', () => {
     },
     120_000,
   );
+
+  it('answered every generated request, at least 2,000 in all, and the :param routes got their values', () => {
+    const total = [...sent.values()].reduce((sum, seen) => sum + seen.answered, 0);
+    expect(total).toBe(routes.length * RUNS_PER_ROUTE);
+    if (!process.env.FUZZ_RUNS_PER_ROUTE) expect(total).toBeGreaterThanOrEqual(2000);
+    for (const route of routes) {
+      const seen = sent.get(`${route.route.method} ${route.route.path}`);
+      expect(seen?.answered, `${route.route.method} ${route.route.path}`).toBe(RUNS_PER_ROUTE);
+      if (route.route.path.includes(':')) expect(seen?.reachedWithParam, route.route.path).toBeGreaterThan(RUNS_PER_ROUTE / 2);
+    }
+  });
 });
 
 describe('hostile input on every export route', () => {
@@ -214,4 +268,107 @@ describe('hostile input on every export route', () => {
     },
     120_000,
   );
+});
+
+describe('hostile input on every procedure over /trpc', () => {
+  it.each(routes.map((route) => [route.procedurePath, route] as const))(
+    '%s',
+    async (procedurePath, route) => {
+      const fields = fieldNames(route);
+      const input = fc.oneof(anyJson, fc.dictionary(fc.oneof(fc.constantFrom(...fields), adversarialText), anyJson, { maxKeys: 5 }));
+      const batch = fc.integer({ min: 1, max: 12 });
+      await fc.assert(
+        fc.asyncProperty(input, batch, fc.boolean(), async (value, calls, raw) => {
+          const text = raw ? JSON.stringify(value).slice(0, -1) : JSON.stringify(value);
+          const path = calls === 1 ? `/trpc/${procedurePath}` : `/trpc/${Array.from({ length: calls }, () => procedurePath).join(',')}`;
+          const batched = calls === 1 ? text : `{${Array.from({ length: calls }, (_, i) => `"${i}":${text}`).join(',')}}`;
+          const response =
+            route.route.method === 'GET'
+              ? await h.app.request(`${path}?${calls === 1 ? '' : 'batch=1&'}input=${encodeURIComponent(batched)}`, { headers: tokenHeaders() })
+              : await h.app.request(`${path}${calls === 1 ? '' : '?batch=1'}`, {
+                  method: 'POST',
+                  headers: tokenHeaders({ 'content-type': 'application/json' }),
+                  body: batched,
+                });
+          const answer = await response.text();
+          expect(response.status, `${path} → ${answer}`).toBeLessThan(500);
+          if (response.status === 207) return;
+          const parsed = JSON.parse(answer) as unknown;
+          for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+            const error = (item as { error?: { data?: { code?: unknown; httpStatus?: unknown } } }).error;
+            if (error) {
+              expect(typeof error.data?.code).toBe('string');
+              expect(error.data?.httpStatus as number).toBeLessThan(500);
+            }
+          }
+          for (const leak of LEAKS) expect(answer, `${path} leaked ${leak}`).not.toMatch(leak);
+        }),
+        { numRuns: Math.ceil(RUNS_PER_ROUTE / 4), seed: Number(process.env.FUZZ_SEED ?? 20260130) },
+      );
+    },
+    120_000,
+  );
+});
+
+describe('hostile bodies over a real socket', () => {
+  let server: ServerType;
+  let origin: string;
+
+  beforeAll(async () => {
+    server = serveApp(h.app, { port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const writes = routes.filter((route) => route.route.method === 'POST');
+
+  it.each(writes.map((route) => [`${route.route.method} ${route.route.path}`, route] as const))(
+    '%s: chunked bodies, complete or abandoned midway',
+    async (_name, route) => {
+      await fc.assert(
+        // An oversized body is answered 413 and the socket closed while the client still sends: that is the 64 KiB bound at work, tested elsewhere.
+        fc.asyncProperty(
+          requestFor(route).filter((generated) => generated.body.kind !== 'huge'),
+          fc.boolean(),
+          async (generated, abandon) => {
+            const { url, init } = toRequest(route, generated);
+            const bytes = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : ((init.body as Uint8Array | undefined) ?? new Uint8Array());
+            const controller = new AbortController();
+            const half = Math.ceil(bytes.length / 2);
+            const body = new ReadableStream<Uint8Array>({
+              async pull(stream) {
+                stream.enqueue(bytes.subarray(0, half));
+                await new Promise((resolve) => setTimeout(resolve, 5));
+                if (abandon) controller.abort();
+                else {
+                  stream.enqueue(bytes.subarray(half));
+                  stream.close();
+                }
+              },
+            });
+            const sending = fetch(`${origin}${url}`, { ...init, body, signal: controller.signal, duplex: 'half' } as RequestInit);
+            if (abandon) {
+              await sending.then((response) => response.body?.cancel()).catch(() => undefined);
+              return;
+            }
+            const response = await sending;
+            const text = await response.text();
+            expect(response.status, `${url} → ${text}`).toBeLessThan(500);
+            for (const leak of LEAKS) expect(text, `${url} leaked ${leak}`).not.toMatch(leak);
+          },
+        ),
+        { numRuns: Math.ceil(RUNS_PER_ROUTE / 10), seed: Number(process.env.FUZZ_SEED ?? 20260130) },
+      );
+    },
+    120_000,
+  );
+
+  it('logged no server error for any of it', async () => {
+    await until(() => h.logs.length > 0, 'log lines');
+    const errors = h.logs
+      .map((line) => JSON.parse(line) as { level?: string; status?: number; msg?: string })
+      .filter((line) => line.level === 'error' || line.status === 500);
+    expect(errors).toEqual([]);
+  });
 });

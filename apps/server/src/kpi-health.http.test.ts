@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import type { AppEnv } from './env.js';
 import { createLogger } from './logger.js';
-import { ADMIN_TOKEN, readEnvelope, tokenHeaders } from './test/harness.js';
+import { ADMIN_TOKEN, jsonPost, readEnvelope, tokenHeaders } from './test/harness.js';
 
 const KPI = '/v1/admin/inhouse/kpi-health';
 const NOW = Date.parse('2026-01-30T12:00:00.000Z');
@@ -34,8 +34,7 @@ afterAll(async () => {
 });
 
 const get = (path: string) => app.request(`${KPI}/${path}`, { headers: tokenHeaders() });
-const post = (body: string, headers: Record<string, string> = tokenHeaders()) =>
-  app.request(`${KPI}/trigger-rollup`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+const post = (body: string, headers?: Record<string, string>) => app.request(`${KPI}/trigger-rollup`, jsonPost(body, headers));
 
 describe('KPI health over REST', () => {
   it('triggers a rollup in the envelope, runs it in the background, and the reads show it', async () => {

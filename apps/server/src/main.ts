@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { createDatabase, describeDatabase, migrateToLatest } from '@runhub/db';
 import { seedDemo } from '@runhub/demo';
 import { createRollupCoordinator } from '@runhub/router';
@@ -9,6 +8,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { ConsoleBuildMissingError, loadConsoleFiles, resolveConsoleDir } from './console/files.js';
 import { CONSOLE_HOME } from './console/mount.js';
 import { boundHeapGrowth } from './heap.js';
+import { serveApp } from './http-server.js';
 import { createLogger, errorFields } from './logger.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
 import { startRollupScheduler } from './rollup-scheduler.js';
@@ -90,8 +90,9 @@ async function main(): Promise<void> {
     metrics,
     metricsTokens: config.metricsTokens,
     consoleFiles,
+    trpcMaxBatchSize: config.trpcMaxBatchSize,
   });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = serveApp(app, { port: config.port, hostname: config.host, timeouts: config.httpTimeouts }, (info) => {
     const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
     const consoleUrl = config.consoleEnabled ? `${url}${CONSOLE_HOME}` : undefined;
     process.stdout.write(startupBanner({ url, database: where, generated, terminal: process.stdout.isTTY === true, consoleUrl }));

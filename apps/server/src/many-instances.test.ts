@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createRun, createTestDatabase, eventually, type TestDatabase, until, waitForLockWaiters } from '@runhub/router/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonPost } from './test/harness.js';
 import { type ServerProcess, startServer } from './test/server-process.js';
 
 /**
@@ -27,11 +28,7 @@ const server = (name: 'a' | 'b'): ServerProcess => {
 };
 
 function post(name: 'a' | 'b', path: string, body: Record<string, unknown>) {
-  return fetch(`${server(name).url}/v1/admin/inhouse${path}`, {
-    method: 'POST',
-    headers: { 'x-sheen-admin-token': TOKEN, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  return fetch(`${server(name).url}/v1/admin/inhouse${path}`, jsonPost(body, { 'x-sheen-admin-token': TOKEN }));
 }
 
 /** Nothing queued or running, on any instance. */

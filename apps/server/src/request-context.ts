@@ -1,5 +1,5 @@
 import type { Database } from '@runhub/db';
-import { type Clock, createContextInner, type Context as ProcedureContext, type RollupAccess } from '@runhub/router';
+import { type Clock, createContextInner, type Context as ProcedureContext, type RollupAccess, type Serialize } from '@runhub/router';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
 import type { AppEnv } from './env.js';
@@ -19,6 +19,13 @@ export interface ContextDependencies {
  * @example
  * trpcServer({ router: appRouter, createContext: (_opts, c) => requestContext(c, deps) });
  */
-export function requestContext(c: Context<AppEnv>, deps: ContextDependencies): ProcedureContext {
-  return createContextInner({ db: deps.db, rollup: deps.rollup, clock: deps.clock, actor: c.get('actor'), requestId: c.get('requestId') });
+export function requestContext(c: Context<AppEnv>, deps: ContextDependencies, serialize?: Serialize): ProcedureContext {
+  return createContextInner({
+    db: deps.db,
+    rollup: deps.rollup,
+    clock: deps.clock,
+    actor: c.get('actor'),
+    requestId: c.get('requestId'),
+    ...(serialize ? { serialize } : {}),
+  });
 }

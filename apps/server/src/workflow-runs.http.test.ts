@@ -3,7 +3,7 @@ import { appRouter } from '@runhub/router';
 import { createProject, createRun, createSend, createStuckRun } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRestProcedures } from './rest/routes.js';
-import { createHarness, type Harness, readEnvelope, sessionCookie, tokenHeaders } from './test/harness.js';
+import { createHarness, type Harness, jsonPost, readEnvelope, sessionCookie, tokenHeaders } from './test/harness.js';
 
 const RUNS = '/v1/admin/inhouse/workflow-runs';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -16,13 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.testDb.destroy());
 
-function post(path: string, body: unknown, headers: Record<string, string> = tokenHeaders()) {
-  return h.app.request(path, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
+const post = (path: string, body: unknown, headers?: Record<string, string>) => h.app.request(path, jsonPost(body, headers));
 
 describe('POST /workflow-runs/:id/retry and /cancel over REST', () => {
   it('retries in the envelope, then answers 409 with details.retryRunId, and the audit row names the admin header', async () => {

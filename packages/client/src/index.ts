@@ -1,11 +1,11 @@
 import type { AppRouter } from '@runhub/router';
 import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from '@trpc/client';
-import { type AdminClientOptions, requestHeaders } from './options.js';
+import { type AdminClientOptions, DEFAULT_MAX_BATCH_SIZE, requestHeaders } from './options.js';
 
 export type { AppRouter, RouterInputs, RouterOutputs } from '@runhub/router';
 export { type AdminApiError, type AdminErrorCode, getAdminErrorCode, isAdminApiError } from './errors.js';
 export { AdminExportError, EXPORT_PATHS, type ExportableList, type ExportFilters, type ExportRow, type ExportRowOf, exportRows } from './exports.js';
-export type { AdminClientOptions } from './options.js';
+export { type AdminClientOptions, DEFAULT_MAX_BATCH_SIZE } from './options.js';
 export { type CursorList, listPages } from './pages.js';
 
 /** The typed client: `admin.<domain>.<procedure>.query(input)` for reads, `.mutate(input)` for writes. */
@@ -24,6 +24,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       httpBatchLink({
         url: `${options.baseUrl.replace(/\/+$/, '')}/trpc`,
         headers: () => requestHeaders(options),
+        maxItems: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
     ],

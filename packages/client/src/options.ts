@@ -9,7 +9,16 @@ export interface AdminClientOptions {
   headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   /** The fetch to use; the global one by default. In a browser, pass one with `credentials: 'include'` to send the session cookie. */
   fetch?: typeof globalThis.fetch;
+  /**
+   * The most calls the client puts in one `/trpc` batch request (default 10, the server's default
+   * `TRPC_MAX_BATCH_SIZE`): more calls at once go out as several requests, so the server's bound is
+   * never met. Set it to the server's bound if that is lower.
+   */
+  maxBatchSize?: number;
 }
+
+/** The server's default `TRPC_MAX_BATCH_SIZE`, and so the client's default batch. */
+export const DEFAULT_MAX_BATCH_SIZE = 10;
 
 /** The headers of every request: the caller's own, then the credentials (which win). */
 export async function requestHeaders(options: AdminClientOptions): Promise<Record<string, string>> {

@@ -30,7 +30,35 @@ export type Context = {
   requestId: string | null;
   clock: Clock;
   rollup: RollupAccess;
+  /**
+   * Runs a procedure call in the request's turn: `/trpc` gives each HTTP request one, so the calls
+   * of a batch run one after another and a single request never holds more than one database
+   * connection. Absent (a direct caller, REST): calls run as they come.
+   */
+  serialize?: Serialize;
 };
+
+/** Runs `call` after every call handed to it before has settled. */
+export type Serialize = <T>(call: () => Promise<T>) => Promise<T>;
+
+/**
+ * A queue of one: each call starts once the previous has settled, whatever its outcome.
+ *
+ * @example
+ * const serialize = createSerialQueue();
+ * await Promise.all([serialize(() => a()), serialize(() => b())]); // b starts after a
+ */
+export function createSerialQueue(): Serialize {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (call) => {
+    const result = tail.then(call);
+    tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  };
+}
 
 export interface ContextOptions {
   db: Kysely<Database>;
@@ -39,6 +67,8 @@ export interface ContextOptions {
   requestId?: string | null;
   /** Default: the database's clock. */
   clock?: Clock;
+  /** See `Context.serialize`. */
+  serialize?: Serialize;
 }
 
 /**
@@ -54,6 +84,7 @@ export function createContextInner(options: ContextOptions): Context {
     requestId: options.requestId ?? null,
     clock: options.clock ?? databaseClock,
     rollup: options.rollup,
+    ...(options.serialize ? { serialize: options.serialize } : {}),
   };
 }
 

@@ -1,5 +1,4 @@
 import { TRPCError } from '@trpc/server';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { z } from 'zod';
 
 /** The error codes of SPEC §5, as the wire carries them. */
@@ -48,16 +47,62 @@ export class AppError extends TRPCError {
   }
 }
 
+/** The HTTP status of each SPEC §5 code. */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+/**
+ * Every tRPC code as a SPEC §5 code. A 4xx stays a 4xx (the caller's doing: never a 500 nor a page
+ * to the operator), a 5xx a 5xx; the codes SPEC has no name for take the nearest that keeps their meaning.
+ */
+export const SPEC_CODE_BY_TRPC_CODE: Record<TRPCError['code'], ErrorCode> = {
+  PARSE_ERROR: 'BAD_REQUEST',
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  // "Pay first" is a refusal of what the caller may do.
+  PAYMENT_REQUIRED: 'FORBIDDEN',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_ALLOWED',
+  // The request did not arrive in time: the client's doing.
+  TIMEOUT: 'BAD_REQUEST',
+  CONFLICT: 'CONFLICT',
+  // A precondition on the target's state failed, as a status that forbids a write does.
+  PRECONDITION_FAILED: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'BAD_REQUEST',
+  UNPROCESSABLE_CONTENT: 'BAD_REQUEST',
+  PRECONDITION_REQUIRED: 'BAD_REQUEST',
+  // Come back later, with the caller's own message.
+  TOO_MANY_REQUESTS: 'SERVICE_UNAVAILABLE',
+  CLIENT_CLOSED_REQUEST: 'BAD_REQUEST',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  NOT_IMPLEMENTED: 'INTERNAL_SERVER_ERROR',
+  BAD_GATEWAY: 'INTERNAL_SERVER_ERROR',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  GATEWAY_TIMEOUT: 'SERVICE_UNAVAILABLE',
+};
+
 /**
  * The one mapping from a thrown error to what a caller is told. Used by the tRPC error formatter
  * and the REST adapter alike, so `/trpc` and REST can never disagree. Internal errors lose their
  * message (no SQL, no stack); the log keeps the original.
  */
 export function describeError(error: TRPCError): { status: number; body: ErrorBody } {
-  const status = getHTTPStatusCodeFromError(error);
-  const code = toErrorCode(error.code);
-  if (code === 'INTERNAL_SERVER_ERROR') return { status: 500, body: { code, message: GENERIC_INTERNAL_MESSAGE } };
-  if (code === 'SERVICE_UNAVAILABLE') return { status: 503, body: { code, message: GENERIC_UNAVAILABLE_MESSAGE } };
+  const code = SPEC_CODE_BY_TRPC_CODE[error.code] ?? 'INTERNAL_SERVER_ERROR';
+  const status = STATUS_BY_CODE[code];
+  if (code === 'INTERNAL_SERVER_ERROR') return { status, body: { code, message: GENERIC_INTERNAL_MESSAGE } };
+  if (error.code === 'SERVICE_UNAVAILABLE' || error.code === 'GATEWAY_TIMEOUT') return { status, body: { code, message: GENERIC_UNAVAILABLE_MESSAGE } };
+  if (error.code === 'UNSUPPORTED_MEDIA_TYPE') return { status, body: { code, message: unsupportedMediaTypeMessage(error.message) } };
 
   if (error.cause instanceof z.core.$ZodError) {
     const issues = issuesFromZod(error.cause);
@@ -69,10 +114,12 @@ export function describeError(error: TRPCError): { status: number; body: ErrorBo
   return { status, body: details ? { code, message: error.message, details } : { code, message: error.message } };
 }
 
-function toErrorCode(code: TRPCError['code']): ErrorCode {
-  if (code === 'METHOD_NOT_SUPPORTED') return 'METHOD_NOT_ALLOWED';
-  if (code === 'PARSE_ERROR' || code === 'UNPROCESSABLE_CONTENT') return 'BAD_REQUEST';
-  return (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'INTERNAL_SERVER_ERROR';
+/** tRPC's 415 message (`Unsupported content-type "text/plain`, or `Missing content-type header`) as one that names the type and what to send. */
+function unsupportedMediaTypeMessage(message: string): string {
+  const type = /content-type "([^"]*)/i.exec(message)?.[1];
+  return type === undefined
+    ? 'The request has no Content-Type; send application/json'
+    : `The content type ${JSON.stringify(type)} is not supported; send application/json`;
 }
 
 /** SQLSTATE classes and driver messages that mean "the database cannot be reached or is stuck". */

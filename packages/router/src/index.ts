@@ -16,8 +16,19 @@ export {
   verifySessionJwt,
 } from './auth/session-jwt.js';
 export { type Clock, databaseClock, type FixedClock, fixedClock } from './clock.js';
-export { type Context, type ContextOptions, createContextInner, type RollupAccess, type RollupSettings } from './context.js';
-export { AppError, classifyDatabaseError, describeError, ERROR_CODES, type ErrorBody, type ErrorCode, type ErrorIssue, issuesFromZod } from './errors.js';
+export { type Context, type ContextOptions, createContextInner, createSerialQueue, type RollupAccess, type RollupSettings, type Serialize } from './context.js';
+export {
+  AppError,
+  classifyDatabaseError,
+  describeError,
+  ERROR_CODES,
+  type ErrorBody,
+  type ErrorCode,
+  type ErrorIssue,
+  issuesFromZod,
+  SPEC_CODE_BY_TRPC_CODE,
+  STATUS_BY_CODE,
+} from './errors.js';
 export { EXPORT_PAGE_SIZE, type ListExport, listExport } from './exports.js';
 export { type OperationalGauges, readOperationalGauges } from './gauges.js';
 export { listProcedures, type ProcedureEntry } from './procedures.js';

@@ -27,13 +27,13 @@ const t = initTRPC
   .create({
     isDev: false,
     errorFormatter({ shape, error }) {
-      const { body } = describeError(error);
+      const { status, body } = describeError(error);
       return {
         message: body.message,
         code: shape.code,
         data: {
           code: body.code,
-          httpStatus: shape.data.httpStatus,
+          httpStatus: status,
           path: shape.data.path,
           ...(body.details ? { details: body.details } : {}),
         },
@@ -69,7 +69,10 @@ function requirePermission(permission: Permission) {
   });
 }
 
-const baseProcedure = t.procedure.use(mapDatabaseErrors);
+/** One call of a request at a time when the transport asks for it (`ctx.serialize`): see `Context.serialize`. */
+const inRequestTurn = t.middleware(({ ctx, next }) => (ctx.serialize ? ctx.serialize(() => next()) : next()));
+
+const baseProcedure = t.procedure.use(inRequestTurn).use(mapDatabaseErrors);
 
 /** For reads: needs `inhouse.read`. */
 export const readProcedure = baseProcedure.use(requirePermission('inhouse.read'));

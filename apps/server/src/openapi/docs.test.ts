@@ -7,18 +7,10 @@ import { createProject, createRun } from '@runhub/router/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRestProcedures } from '../rest/routes.js';
+import { CHROMIUM_ARGS } from '../test/chromium.js';
 import { createHarness, type Harness, sessionCookie } from '../test/harness.js';
 
 const OUTPUT = fileURLToPath(new URL('../../../../test-output/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let h: Harness;
 let server: ServerType;

@@ -1,5 +1,4 @@
-import { ADMIN_TOKEN_HEADER, ADMIN_USER_HEADER, type ErrorCode, SESSION_COOKIE } from '@runhub/router';
-import { STATUS_OF } from '../envelope.js';
+import { ADMIN_TOKEN_HEADER, ADMIN_USER_HEADER, type ErrorCode, SESSION_COOKIE, STATUS_BY_CODE } from '@runhub/router';
 import { EXPORT_FORMATS } from '../exports/encode.js';
 import { type ExportRoute, listExportRoutes } from '../exports/mount.js';
 import type { RestProcedure } from '../rest/routes.js';
@@ -112,7 +111,7 @@ function exportOperationOf(route: ExportRoute, tag: string, schemas: ComponentSc
     },
   };
   for (const code of ['BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE'] as const) {
-    responses[String(STATUS_OF[code])] = { $ref: `#/components/responses/${responseName(code)}` };
+    responses[String(STATUS_BY_CODE[code])] = { $ref: `#/components/responses/${responseName(code)}` };
   }
   return {
     operationId: `${operationIdOf(procedure.procedurePath)}Export`,
@@ -178,8 +177,8 @@ function operationOf(procedure: RestProcedure, tag: string, schemas: ComponentSc
       },
     },
   };
-  for (const code of statuses.sort((a, b) => STATUS_OF[a] - STATUS_OF[b])) {
-    responses[String(STATUS_OF[code])] = { $ref: `#/components/responses/${responseName(code)}` };
+  for (const code of statuses.sort((a, b) => STATUS_BY_CODE[a] - STATUS_BY_CODE[b])) {
+    responses[String(STATUS_BY_CODE[code])] = { $ref: `#/components/responses/${responseName(code)}` };
   }
   return {
     operationId: operationIdOf(procedure.procedurePath),
@@ -206,7 +205,7 @@ function errorResponses(schemas: ComponentSchemas, options: OpenApiOptions): Rec
     properties: { issues: { type: 'array', items: issue } },
   });
   const responses: Record<string, unknown> = {};
-  for (const [code, status] of Object.entries(STATUS_OF) as [ErrorCode, number][]) {
+  for (const [code, status] of Object.entries(STATUS_BY_CODE) as [ErrorCode, number][]) {
     const name = responseName(code);
     const envelope = schemas.define(`${name}Envelope`, {
       type: 'object',

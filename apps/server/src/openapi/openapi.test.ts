@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listExportRoutes } from '../exports/mount.js';
 import { listRestProcedures } from '../rest/routes.js';
-import { createHarness, type Harness, sessionCookie, tokenHeaders } from '../test/harness.js';
+import { createHarness, type Harness, jsonPost, sessionCookie, tokenHeaders } from '../test/harness.js';
 import { type OpenApiDocument, operationIdOf } from './document.js';
 
 const PREFIX = '/v1/admin/inhouse';
@@ -62,11 +62,7 @@ async function expectDocumented(route: { method: string; path: string }, respons
   return body;
 }
 
-const post = (body: unknown, headers: Record<string, string> = tokenHeaders()) => ({
-  method: 'POST',
-  headers: { ...headers, 'content-type': 'application/json' },
-  body: typeof body === 'string' ? body : JSON.stringify(body),
-});
+const post = jsonPost;
 
 describe('GET /openapi.json', () => {
   it('is public, OpenAPI 3.1, with a relative server and both security schemes', async () => {

@@ -59,7 +59,8 @@ async function readInput(c: Context<AppEnv>, procedure: RestProcedure): Promise<
   const text = await c.req.text();
   if (text.trim() === '') return { ...params };
   const contentType = c.req.header('content-type') ?? '';
-  if (!/^application\/([\w.+-]*\+)?json\b/i.test(contentType)) {
+  // application/json exactly, with parameters (charset) or none: not application/json-seq, nor any +json type.
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     return failWith(c, 'BAD_REQUEST', 'The body must be JSON, sent with Content-Type: application/json');
   }
   let body: unknown;

@@ -35,6 +35,17 @@ export function harnessApp(h: Harness, options: Partial<AppOptions>): Hono<AppEn
 
 export const tokenHeaders = (extra: Record<string, string> = {}) => ({ 'x-sheen-admin-token': ADMIN_TOKEN, ...extra });
 
+/**
+ * A JSON POST's request init, as the admin unless other headers are given: `body` as JSON, or as
+ * it is when it is a string (for malformed JSON).
+ *
+ * @example
+ * await h.app.request(`${RUNS}/${id}/retry`, jsonPost({ reason: 'provider back' }));
+ */
+export function jsonPost(body: unknown, headers: Record<string, string> = tokenHeaders()): RequestInit {
+  return { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
+
 /** A session cookie header; an hour of validity and both permissions unless told otherwise. */
 export function sessionCookie(claims: Record<string, unknown> = {}, secret = SESSION_SECRET): { cookie: string } {
   const jwt = signSessionJwt({ sub: 'admin-42', permissions: ['inhouse.read', 'inhouse.write'], exp: Math.floor(Date.now() / 1000) + 3600, ...claims }, secret);

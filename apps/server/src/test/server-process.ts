@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@runhub/router/testing';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
@@ -55,4 +59,45 @@ export function startServer(env: Record<string, string>, timeoutMs = 60_000): Pr
       reject(new Error(`server exited with ${code} before listening:\n${output}`));
     });
   });
+}
+
+export interface TestServer {
+  server: ServerProcess;
+  /** The admin token it accepts: the one given on PostgreSQL, else the one it generated. */
+  token: string;
+  /** Its `RUNHUB_DATA_DIR`, a fresh temporary directory. */
+  dataDir: string;
+  /** Stops the server, drops the PostgreSQL test database and removes the data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server process as `pnpm start` runs it: on a fresh PostgreSQL test database that `seed`
+ * fills when TEST_DATABASE_URL is set, else on a fresh embedded database that it seeds itself
+ * (reading the admin token it generates).
+ */
+export async function startTestServer(name: string, seed: (db: TestDatabase['db']) => Promise<unknown>, env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), `runhub-${name}-`));
+  let testDb: TestDatabase | undefined;
+  let server: ServerProcess;
+  let token: string;
+  if (process.env.TEST_DATABASE_URL) {
+    testDb = await createTestDatabase();
+    await seed(testDb.db);
+    token = `${name}-admin-token-0123456789abcdef`;
+    server = await startServer({ ...env, RUNHUB_DATA_DIR: dataDir, DATABASE_URL: testDb.url ?? '', ADMIN_TOKEN: token });
+  } else {
+    server = await startServer({ ...env, RUNHUB_DATA_DIR: dataDir });
+    token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  }
+  return {
+    server,
+    token,
+    dataDir,
+    stop: async () => {
+      await server.stop();
+      await testDb?.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { forgeJwt } from '../testing/jwt.js';
 import { signSessionJwt, verifySessionJwt } from './session-jwt.js';
 
 const SECRET = 'unit-session-secret-0123456789abcdef-0123456789';
@@ -14,10 +14,8 @@ const sign = (claims: Record<string, unknown>) => signSessionJwt(claims, SECRET)
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** A token with any header, signed with HMAC over header.payload by the real secret. */
-function forge(header: Record<string, unknown>, claims: Record<string, unknown>, hash: 'sha256' | 'sha384' | 'sha512'): string {
-  const signed = `${b64url(header)}.${b64url(claims)}`;
-  return `${signed}.${createHmac(hash, SECRET).update(signed).digest('base64url')}`;
-}
+const forge = (header: Record<string, unknown>, claims: Record<string, unknown>, hash: 'sha256' | 'sha384' | 'sha512') =>
+  forgeJwt(header, claims, SECRET, hash);
 
 /** A valid token and its raw signature, picked so that standard base64 spells it with both `+` and `/`. */
 function tokenWithPlusAndSlash(): { signed: string; signature: Buffer } {
@@ -155,5 +153,17 @@ describe('verifySessionJwt', () => {
     ['over 8 KiB', sign({ ...CLAIMS, padding: 'x'.repeat(8192) })],
   ])('refuses a malformed token: %s', async (_name, token) => {
     expect(await verify(token)).toBeNull();
+  });
+});
+
+describe('the token length bound', () => {
+  it('verifies a token of exactly 8192 characters and refuses a longer one', async () => {
+    const tokens = Array.from({ length: 1000 }, (_, i) => sign({ ...CLAIMS, pad: 'p'.repeat(5600 + i) }));
+    const exact = tokens.find((token) => token.length === 8192);
+    const longer = tokens.find((token) => token.length > 8192);
+    expect(exact).toBeDefined();
+    expect(longer).toBeDefined();
+    expect(await verify(exact ?? '')).not.toBeNull();
+    expect(await verify(longer ?? '')).toBeNull();
   });
 });

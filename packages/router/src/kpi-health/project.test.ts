@@ -1,23 +1,10 @@
 import type { Database, NewProject } from '@runhub/db';
-import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FixedClock, fixedClock } from '../clock.js';
-import { createRollupCoordinator, type RollupCoordinator } from '../rollup/coordinator.js';
-import {
-  codeOf,
-  createProject as createAnyProject,
-  createEvent,
-  createTestCaller,
-  createTestDatabase,
-  failureOf,
-  type TestDatabase,
-  testActor,
-} from '../testing/index.js';
+import type { Kysely } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { useRollupBed } from '../testing/hooks.js';
+import { codeOf, createProject as createAnyProject, createEvent, failureOf, testActor } from '../testing/index.js';
 
 /** SPEC §8.1: `GET /kpi-health/projects/:projectId`. */
-let testDb: TestDatabase;
-let clock: FixedClock;
-let rollup: RollupCoordinator;
 const MINUTE = 60_000;
 /** 20:00 UTC on the 30th is already 05:00 on the 31st in Tokyo (UTC+9). */
 const NOW = Date.parse('2026-01-30T20:00:00.000Z');
@@ -25,20 +12,12 @@ const NOW = Date.parse('2026-01-30T20:00:00.000Z');
 const createProject = (db: Kysely<Database>, overrides: Partial<NewProject> = {}) =>
   createAnyProject(db, { created_at: new Date('2026-01-01T00:00:00Z'), ...overrides });
 
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-});
-afterAll(() => testDb.destroy());
-beforeEach(async () => {
-  await sql`truncate projects, kpi_rollup_runs, kpi_rollup_errors, admin_audit_log restart identity cascade`.execute(testDb.db);
-  clock = fixedClock(new Date(NOW));
-  rollup = createRollupCoordinator(testDb.db, { clock, intervalMinutes: 10 });
-});
+const bed = useRollupBed(NOW, { intervalMinutes: 10 });
 
-const caller = (options: Parameters<typeof createTestCaller>[1] = {}) => createTestCaller(testDb.db, { clock, rollup, ...options });
+const { caller } = bed;
 
 function payment(projectId: string, occurredAt: string, amount: number) {
-  return createEvent(testDb.db, projectId, {
+  return createEvent(bed.db, projectId, {
     occurred_at: new Date(occurredAt),
     received_at: new Date(NOW - 10 * MINUTE),
     payload: { amount, currency: 'USD' },
@@ -47,7 +26,7 @@ function payment(projectId: string, occurredAt: string, amount: number) {
 
 describe('kpiHealth.project', () => {
   it('answers the project as the list does, its freshness, and its last days ending with its today, zero-filled', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db, { name: 'Tokyo Tea', timezone: 'Asia/Tokyo' });
     await payment(project.id, '2026-01-30T16:00:00Z', 700); // 01:00 on the 31st in Tokyo: today
     await payment(project.id, '2026-01-29T10:00:00Z', 300); // 19:00 on the 29th
@@ -60,8 +39,8 @@ describe('kpiHealth.project', () => {
     });
     await payment(project.id, '2026-01-20T01:00:00Z', 5); // before the 5 days asked for
     await caller().kpiHealth.triggerRollup({ projectId: project.id, reason: 'test' });
-    await rollup.idle();
-    clock.advance(90_500);
+    await bed.rollup.idle();
+    bed.clock.advance(90_500);
 
     const detail = await caller().kpiHealth.project({ projectId: project.id, days: 5 });
     const { projects } = await caller().kpiHealth.projects();
@@ -82,7 +61,7 @@ describe('kpiHealth.project', () => {
   });
 
   it('answers 30 days by default, and 1 or 366 when asked; lastRollupAgeSeconds is null before any rollup', async () => {
-    const project = await createProject(testDb.db);
+    const project = await createProject(bed.db);
     const byDefault = await caller().kpiHealth.project({ projectId: project.id });
     expect(byDefault.lastRollupAgeSeconds).toBeNull();
     expect(byDefault.project).toMatchObject({ lastRollupAt: null, status: 'no_data' });
@@ -96,7 +75,7 @@ describe('kpiHealth.project', () => {
   });
 
   it("ends with today in UTC for a time zone PostgreSQL does not know, and still shows that project's buckets", async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db, { timezone: 'Mars/Olympus' });
     await db
       .insertInto('business_kpi_daily')
@@ -111,7 +90,7 @@ describe('kpiHealth.project', () => {
   });
 
   it('answers NOT_FOUND for an unknown project and BAD_REQUEST for a malformed id or days', async () => {
-    const project = await createProject(testDb.db);
+    const project = await createProject(bed.db);
     expect(await codeOf(caller().kpiHealth.project({ projectId: '7b0a7a52-0c55-4f3e-9a38-0d8f5b1d2c11' }))).toBe('NOT_FOUND');
     expect(await failureOf(caller().kpiHealth.project({ projectId: 'not-a-uuid' }))).toEqual({ code: 'BAD_REQUEST', paths: ['projectId'] });
     for (const days of [0, 367, 2.5]) {
@@ -120,7 +99,7 @@ describe('kpiHealth.project', () => {
   });
 
   it('needs inhouse.read', async () => {
-    const project = await createProject(testDb.db);
+    const project = await createProject(bed.db);
     expect(await codeOf(caller({ actor: testActor(['inhouse.write']) }).kpiHealth.project({ projectId: project.id }))).toBe('FORBIDDEN');
     expect(await codeOf(caller({ actor: null }).kpiHealth.project({ projectId: project.id }))).toBe('UNAUTHORIZED');
   });

@@ -1,15 +1,10 @@
 import type { Database, NewProject } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FixedClock, fixedClock } from '../clock.js';
-import { createRollupCoordinator, type RollupCoordinator } from '../rollup/coordinator.js';
-import { withRollupLock } from '../rollup/lock.js';
-import { createProject as createAnyProject, createEvent, createTestCaller, createTestDatabase, failureOf, type TestDatabase } from '../testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { useRollupBed } from '../testing/hooks.js';
+import { createProject as createAnyProject, createEvent, failureOf, holdRollupLock } from '../testing/index.js';
 
 /** SPEC §8.2: `trigger-rollup` with a range of the projects' local dates rebuilds those buckets from all of their events. */
-let testDb: TestDatabase;
-let clock: FixedClock;
-let rollup: RollupCoordinator;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const NOW = Date.parse('2026-11-02T12:00:00.000Z');
@@ -25,27 +20,19 @@ async function createProject(db: Kysely<Database>, overrides: Partial<NewProject
   return project;
 }
 
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-});
-afterAll(() => testDb.destroy());
-beforeEach(async () => {
-  await sql`truncate projects, kpi_rollup_runs, kpi_rollup_errors, admin_audit_log restart identity cascade`.execute(testDb.db);
-  clock = fixedClock(new Date(NOW));
-  rollup = createRollupCoordinator(testDb.db, { clock });
-});
+const bed = useRollupBed(NOW);
 
-const caller = () => createTestCaller(testDb.db, { clock, rollup, adminId: 'ops-3' });
+const caller = () => bed.caller({ adminId: 'ops-3' });
 
 async function trigger(input: { projectId?: string; startDate?: string; endDate?: string } = {}) {
   const answer = await caller().kpiHealth.triggerRollup({ reason: 'repair', ...input });
-  await rollup.idle();
+  await bed.rollup.idle();
   return answer;
 }
 
 /** An event received an hour before NOW, long before any run below: it is behind every watermark. */
 function event(projectId: string, type: 'payment_succeeded' | 'lead_created', occurredAt: string, amount = 100) {
-  return createEvent(testDb.db, projectId, {
+  return createEvent(bed.db, projectId, {
     event_type: type,
     occurred_at: new Date(occurredAt),
     received_at: new Date(NOW - HOUR),
@@ -55,7 +42,7 @@ function event(projectId: string, type: 'payment_succeeded' | 'lead_created', oc
 
 /** The project's buckets, without the day of its watermark's lead. */
 async function buckets(projectId: string) {
-  return testDb.db
+  return bed.db
     .selectFrom('business_kpi_daily')
     .select(['date', 'revenue_cents', 'leads', 'payments'])
     .where('project_id', '=', projectId)
@@ -66,7 +53,7 @@ async function buckets(projectId: string) {
 
 describe('a rebuild of a date range', () => {
   it('repairs a bucket changed by hand and deletes one whose events are gone, where an incremental run does neither', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db);
     await event(project.id, 'payment_succeeded', '2026-10-20T10:00:00Z', 1500);
     await event(project.id, 'lead_created', '2026-10-20T11:00:00Z');
@@ -90,11 +77,11 @@ describe('a rebuild of a date range', () => {
     await db.deleteFrom('business_events').where('id', '=', gone.id).execute();
     const damaged = await buckets(project.id);
 
-    clock.advance(MINUTE);
+    bed.clock.advance(MINUTE);
     expect(await trigger({ projectId: project.id })).toMatchObject({ mode: 'incremental' });
     expect(await buckets(project.id)).toEqual(damaged);
 
-    clock.advance(MINUTE);
+    bed.clock.advance(MINUTE);
     expect(await trigger({ projectId: project.id, startDate: '2026-10-19', endDate: '2026-10-22' })).toEqual({
       triggered: true,
       projectsAffected: 1,
@@ -105,7 +92,7 @@ describe('a rebuild of a date range', () => {
   });
 
   it('leaves the buckets outside the range as they are, and still counts what arrived since the watermark', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db);
     await event(project.id, 'payment_succeeded', '2026-10-10T10:00:00Z', 100);
     await event(project.id, 'payment_succeeded', '2026-10-20T10:00:00Z', 200);
@@ -113,7 +100,7 @@ describe('a rebuild of a date range', () => {
     await db.updateTable('business_kpi_daily').set({ revenue_cents: 7 }).where('project_id', '=', project.id).where('date', '>', '2026-01-02').execute();
 
     // Received after the first run, for a day outside the range: the incremental part of the rebuild counts it.
-    clock.advance(10 * MINUTE);
+    bed.clock.advance(10 * MINUTE);
     await createEvent(db, project.id, { occurred_at: new Date('2026-11-01T09:00:00Z'), received_at: new Date(NOW + 5 * MINUTE) });
     await trigger({ startDate: '2026-10-15', endDate: '2026-10-31' });
     expect(await buckets(project.id)).toEqual([
@@ -126,11 +113,11 @@ describe('a rebuild of a date range', () => {
       .select(['last_rollup_at', 'watermark'])
       .where('project_id', '=', project.id)
       .executeTakeFirstOrThrow();
-    expect(state).toEqual({ last_rollup_at: clock.current(), watermark: new Date(NOW + 5 * MINUTE) });
+    expect(state).toEqual({ last_rollup_at: bed.clock.current(), watermark: new Date(NOW + 5 * MINUTE) });
   });
 
   it("takes each project's range in its own local dates, for all projects at once", async () => {
-    const { db } = testDb;
+    const { db } = bed;
     // 2026-10-20T22:30Z is the 20th in New York and already the 21st in Tokyo.
     const tokyo = await createProject(db, { timezone: 'Asia/Tokyo' });
     const newYork = await createProject(db, { timezone: 'America/New_York' });
@@ -151,7 +138,7 @@ describe('a rebuild of a date range', () => {
     ['America/Santiago', '2026-04-04', 25, ['2026-04-04T02:59:00Z', '2026-04-04T03:00:00Z', '2026-04-05T03:59:00Z', '2026-04-05T04:00:00Z']],
     ['America/Santiago', '2026-09-06', 23, ['2026-09-06T03:59:00Z', '2026-09-06T04:00:00Z', '2026-09-07T02:59:00Z', '2026-09-07T03:00:00Z']],
   ])('rebuilds %s on %s, a day of %i hours, with exactly its own events', async (timezone, date, hours, [before, first, last, after]) => {
-    const { db } = testDb;
+    const { db } = bed;
     const { rows } = await sql<{ hours: number }>`
       select extract(epoch from ((${date}::date + 1)::timestamp at time zone ${timezone}) - (${date}::date::timestamp at time zone ${timezone})) / 3600 as hours`.execute(
       db,
@@ -184,7 +171,7 @@ describe('a rebuild of a date range', () => {
   });
 
   it('records the range on the run and in the audit details', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db);
     await trigger({ projectId: project.id, startDate: '2026-01-01', endDate: '2026-12-31' });
     const run = await db.selectFrom('kpi_rollup_runs').select(['id', 'start_date', 'end_date', 'status', 'admin_id']).executeTakeFirstOrThrow();
@@ -198,22 +185,15 @@ describe('a rebuild of a date range', () => {
   });
 
   it('is queued behind a running rollup like any run, keeping its range', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db);
     await event(project.id, 'payment_succeeded', '2026-10-20T10:00:00Z', 100);
-    let release = () => {};
-    let held = () => {};
-    const acquired = new Promise<void>((resolve) => (held = resolve));
-    const holding = withRollupLock(db, () => {
-      held();
-      return new Promise<void>((resolve) => (release = resolve));
-    });
-    await acquired;
+    const lock = await holdRollupLock(db);
     await caller().kpiHealth.triggerRollup({ reason: 'later', startDate: '2026-10-20', endDate: '2026-10-20' });
     expect(await db.selectFrom('kpi_rollup_runs').select(['status', 'start_date']).execute()).toEqual([{ status: 'queued', start_date: '2026-10-20' }]);
-    release();
-    await holding;
-    await rollup.idle();
+    lock.release();
+    await lock.released;
+    await bed.rollup.idle();
     expect(await db.selectFrom('kpi_rollup_runs').select(['status', 'start_date']).execute()).toEqual([{ status: 'succeeded', start_date: '2026-10-20' }]);
     expect(await buckets(project.id)).toEqual([{ date: '2026-10-20', revenue_cents: 100, leads: 0, payments: 1 }]);
   });
@@ -228,15 +208,15 @@ describe('the range input', () => {
     ['a date that does not exist', { startDate: '2026-02-29', endDate: '2026-03-01' }, 'startDate'],
     ['a date-time', { startDate: '2026-10-01T00:00:00Z', endDate: '2026-10-02' }, 'startDate'],
   ])('rejects %s as BAD_REQUEST on its field, writing nothing', async (_name, range, path) => {
-    const project = await createProject(testDb.db);
+    const project = await createProject(bed.db);
     expect(await failureOf(caller().kpiHealth.triggerRollup({ projectId: project.id, reason: 'x', ...range }))).toEqual({ code: 'BAD_REQUEST', paths: [path] });
-    expect(await testDb.db.selectFrom('kpi_rollup_runs').select('id').execute()).toEqual([]);
-    expect(await testDb.db.selectFrom('admin_audit_log').select('id').execute()).toEqual([]);
+    expect(await bed.db.selectFrom('kpi_rollup_runs').select('id').execute()).toEqual([]);
+    expect(await bed.db.selectFrom('admin_audit_log').select('id').execute()).toEqual([]);
   });
 
   it('accepts 366 dates (a leap year) and a single date', async () => {
     expect(await caller().kpiHealth.triggerRollup({ reason: 'x', startDate: '2028-01-01', endDate: '2028-12-31' })).toMatchObject({ mode: 'rebuild' });
     expect(await caller().kpiHealth.triggerRollup({ reason: 'x', startDate: '2026-10-01', endDate: '2026-10-01' })).toMatchObject({ mode: 'rebuild' });
-    await rollup.idle();
+    await bed.rollup.idle();
   });
 });

@@ -1,51 +1,30 @@
-import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FixedClock, fixedClock } from '../clock.js';
+import { describe, expect, it } from 'vitest';
 import { encodeCursor } from '../pagination.js';
-import { createRollupCoordinator, type RollupCoordinator } from '../rollup/coordinator.js';
-import { withRollupLock } from '../rollup/lock.js';
-import { codeOf, createEvent, createProject, createTestCaller, createTestDatabase, failureOf, type TestDatabase, testActor } from '../testing/index.js';
+import { useRollupBed } from '../testing/hooks.js';
+import { codeOf, createEvent, createProject, failureOf, holdRollupLock, testActor } from '../testing/index.js';
 
 /** SPEC §8.3: `GET /kpi-health/rollup-runs`. */
-let testDb: TestDatabase;
-let clock: FixedClock;
-let rollup: RollupCoordinator;
 const MINUTE = 60_000;
 const NOW = Date.parse('2026-01-30T12:00:00.000Z');
 
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-});
-afterAll(() => testDb.destroy());
-beforeEach(async () => {
-  await sql`truncate projects, kpi_rollup_runs, kpi_rollup_errors, admin_audit_log restart identity cascade`.execute(testDb.db);
-  clock = fixedClock(new Date(NOW));
-  rollup = createRollupCoordinator(testDb.db, { clock });
-});
+const bed = useRollupBed(NOW);
 
-const caller = (options: Parameters<typeof createTestCaller>[1] = {}) => createTestCaller(testDb.db, { clock, rollup, ...options });
+const { caller } = bed;
 
 describe('kpiHealth.rollupRuns', () => {
   it('lists every run newest first with its trigger, scope, range, status, timings, progress, error and requester', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const shop = await createProject(db, { name: 'Shop', created_at: new Date('2026-01-01T00:00:00Z') });
     const typo = await createProject(db, { name: 'Typo', timezone: 'Europe/Berln', created_at: new Date('2026-01-01T00:00:00Z') });
     await createEvent(db, typo.id, { occurred_at: new Date(NOW - MINUTE), received_at: new Date(NOW - MINUTE) });
-    await rollup.tick(); // the schedule's first run: all projects, one of which fails
-    clock.advance(MINUTE);
+    await bed.rollup.tick(); // the schedule's first run: all projects, one of which fails
+    bed.clock.advance(MINUTE);
     const ops = caller({ actor: testActor(undefined, 'ops-9') });
     await ops.kpiHealth.triggerRollup({ projectId: shop.id, reason: 'import fixed', startDate: '2026-01-20', endDate: '2026-01-29' });
-    await rollup.idle();
-    clock.advance(MINUTE);
+    await bed.rollup.idle();
+    bed.clock.advance(MINUTE);
     // Queued behind a lock another holder keeps: it stays queued while the list is read.
-    let release = () => {};
-    let held = () => {};
-    const acquired = new Promise<void>((resolve) => (held = resolve));
-    const holding = withRollupLock(db, () => {
-      held();
-      return new Promise<void>((resolve) => (release = resolve));
-    });
-    await acquired;
+    const lock = await holdRollupLock(db);
     await ops.kpiHealth.triggerRollup({ reason: 'nightly check' });
 
     const { runs, nextCursor } = await caller().kpiHealth.rollupRuns({});
@@ -104,13 +83,13 @@ describe('kpiHealth.rollupRuns', () => {
         reason: null,
       },
     ]);
-    release();
-    await holding;
-    await rollup.idle();
+    lock.release();
+    await lock.released;
+    await bed.rollup.idle();
   });
 
   it('pages by keyset, newest request first and then id, without repeating or losing a row as runs are added', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     // Five runs requested at the same moment and two later: the ties are broken by id.
     const at = (minutes: number) => new Date(NOW - minutes * MINUTE);
     const queuedAt = [at(10), at(10), at(10), at(10), at(10), at(5), at(1)];

@@ -1,22 +1,9 @@
 import type { Database, NewProject } from '@runhub/db';
-import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FixedClock, fixedClock } from '../clock.js';
-import { createRollupCoordinator, type RollupCoordinator } from '../rollup/coordinator.js';
-import { withRollupLock } from '../rollup/lock.js';
-import {
-  codeOf,
-  createProject as createAnyProject,
-  createEvent,
-  createTestCaller,
-  createTestDatabase,
-  type TestDatabase,
-  testActor,
-} from '../testing/index.js';
+import type { Kysely } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { useRollupBed } from '../testing/hooks.js';
+import { codeOf, createProject as createAnyProject, createEvent, holdRollupLock, testActor } from '../testing/index.js';
 
-let testDb: TestDatabase;
-let clock: FixedClock;
-let rollup: RollupCoordinator;
 const MINUTE = 60_000;
 /** 23:00 UTC is already the 31st in Cairo (UTC+2). */
 const NOW = Date.parse('2026-01-30T23:00:00.000Z');
@@ -24,27 +11,19 @@ const NOW = Date.parse('2026-01-30T23:00:00.000Z');
 const createProject = (db: Kysely<Database>, overrides: Partial<NewProject> = {}) =>
   createAnyProject(db, { created_at: new Date('2026-01-01T00:00:00Z'), ...overrides });
 
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-});
-afterAll(() => testDb.destroy());
-beforeEach(async () => {
-  await sql`truncate projects, kpi_rollup_runs, kpi_rollup_errors, admin_audit_log restart identity cascade`.execute(testDb.db);
-  clock = fixedClock(new Date(NOW));
-  rollup = createRollupCoordinator(testDb.db, { clock, intervalMinutes: 15 });
-});
+const bed = useRollupBed(NOW, { intervalMinutes: 15 });
 
-const caller = (options: Parameters<typeof createTestCaller>[1] = {}) => createTestCaller(testDb.db, { clock, rollup, ...options });
+const { caller } = bed;
 
 async function triggerAndWait(input: { projectId?: string; reason?: string } = {}) {
   const answer = await caller().kpiHealth.triggerRollup({ reason: 'test', ...input });
-  await rollup.idle();
+  await bed.rollup.idle();
   return answer;
 }
 
 describe('kpiHealth.projects', () => {
   it("answers each project's freshness and today's totals in its own time zone", async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const cairo = await createProject(db, { name: 'A Cairo shop', timezone: 'Africa/Cairo', currency_code: 'EGP' });
     const never = await createProject(db, { name: 'B never rolled up' });
     const empty = await createProject(db, { name: 'C without events', currency_code: 'CAD' });
@@ -108,7 +87,7 @@ describe('kpiHealth.projects', () => {
   });
 
   it('goes healthy → stale → healthy as the clock moves past KPI_STALE_AFTER_MINUTES and a rollup runs', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db);
     await createEvent(db, project.id, { occurred_at: new Date(NOW - MINUTE), received_at: new Date(NOW - MINUTE) });
     const statusOf = async () => (await caller().kpiHealth.projects()).projects[0]?.status;
@@ -116,16 +95,16 @@ describe('kpiHealth.projects', () => {
 
     await triggerAndWait();
     expect(await statusOf()).toBe('healthy');
-    clock.advance(30 * MINUTE); // exactly the default 2 × 15 minutes: not older than it yet
+    bed.clock.advance(30 * MINUTE); // exactly the default 2 × 15 minutes: not older than it yet
     expect(await statusOf()).toBe('healthy');
-    clock.advance(1);
+    bed.clock.advance(1);
     expect(await statusOf()).toBe('stale');
     await triggerAndWait();
     expect(await statusOf()).toBe('healthy');
   });
 
   it('still answers when a project has a time zone PostgreSQL does not know', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db, { name: 'Typo', timezone: 'Europe/Berln' });
     await createEvent(db, project.id, { occurred_at: new Date(NOW - MINUTE), received_at: new Date(NOW - MINUTE) });
     await triggerAndWait();
@@ -138,7 +117,7 @@ describe('kpiHealth.projects', () => {
 
 describe('kpiHealth.summary', () => {
   it('counts projects by status and describes the rollup job', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const healthy = await createProject(db);
     await createProject(db);
     const stale = await createProject(db);
@@ -157,7 +136,7 @@ describe('kpiHealth.summary', () => {
     });
 
     await triggerAndWait();
-    clock.advance(31 * MINUTE); // past the 30-minute stale bound: only the project rolled up again is healthy
+    bed.clock.advance(31 * MINUTE); // past the 30-minute stale bound: only the project rolled up again is healthy
     await triggerAndWait({ projectId: healthy.id });
     const after = await caller().kpiHealth.summary();
     const runs = await db.selectFrom('kpi_rollup_runs').select('duration_ms').where('status', '=', 'succeeded').execute();
@@ -175,7 +154,7 @@ describe('kpiHealth.summary', () => {
   });
 
   it('averages the durations of the last 20 successful runs only', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const rows = Array.from({ length: 25 }, (_, i) => ({
       trigger: 'schedule' as const,
       status: i === 24 ? ('failed' as const) : ('succeeded' as const),
@@ -191,14 +170,14 @@ describe('kpiHealth.summary', () => {
 
 describe('kpiHealth.rollupJob', () => {
   it('answers the last finished run, the next scheduled one and the recent errors, newest first', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db, { name: 'Shop' });
     const idle = await caller().kpiHealth.rollupJob();
     // No run ever: the first one is due at once.
     expect(idle).toEqual({ status: 'idle', lastRunAt: null, lastDurationMs: null, nextScheduledAt: '2026-01-30T23:00:00.000Z', recentErrors: [] });
 
     await triggerAndWait();
-    clock.advance(5 * MINUTE);
+    bed.clock.advance(5 * MINUTE);
     const errors = Array.from({ length: 25 }, (_, i) => ({
       occurred_at: new Date(NOW - (25 - i) * MINUTE),
       message: `failure ${i}`,
@@ -218,21 +197,21 @@ describe('kpiHealth.rollupJob', () => {
     expect(job.recentErrors[1]).toEqual({ occurredAt: '2026-01-30T22:58:00.000Z', message: 'failure 23', projectId: null, projectName: null });
     expect(job.recentErrors.at(-1)?.message).toBe('failure 5');
 
-    clock.advance(60 * MINUTE); // overdue: due now, never in the past
+    bed.clock.advance(60 * MINUTE); // overdue: due now, never in the past
     expect((await caller().kpiHealth.rollupJob()).nextScheduledAt).toBe('2026-01-31T00:05:00.000Z');
   });
 });
 
 describe('kpiHealth.triggerRollup', () => {
   it('answers at once, queues the run with its audit row, and runs it in the background', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db);
     await createProject(db);
     await createEvent(db, project.id, { occurred_at: new Date(NOW - MINUTE), received_at: new Date(NOW - MINUTE) });
 
     const first = await caller({ actor: testActor(undefined, 'ops-7'), requestId: 'req-1' }).kpiHealth.triggerRollup({ reason: '  fixed a webhook  ' });
     expect(first).toEqual({ triggered: true, projectsAffected: 2, estimatedDurationMs: null, mode: 'incremental' });
-    await rollup.idle();
+    await bed.rollup.idle();
     const audit = await db
       .selectFrom('admin_audit_log')
       .select(['admin_id', 'action', 'target_type', 'target_id', 'reason', 'details', 'request_id'])
@@ -258,26 +237,19 @@ describe('kpiHealth.triggerRollup', () => {
   });
 
   it('queues a trigger behind a running rollup and runs it once the lock is free', async () => {
-    const { db } = testDb;
+    const { db } = bed;
     const project = await createProject(db);
     await createEvent(db, project.id, { occurred_at: new Date(NOW - MINUTE), received_at: new Date(NOW - MINUTE) });
-    let release = () => {};
-    let held = () => {};
-    const acquired = new Promise<void>((resolve) => (held = resolve));
-    const holding = withRollupLock(db, () => {
-      held();
-      return new Promise<void>((resolve) => (release = resolve));
-    });
-    await acquired;
+    const lock = await holdRollupLock(db);
 
     await caller().kpiHealth.triggerRollup({ reason: 'while another runs' });
     expect((await caller().kpiHealth.summary()).rollupJobStatus).toBe('running');
     expect((await caller().kpiHealth.rollupJob()).status).toBe('running');
     expect(await db.selectFrom('kpi_rollup_runs').select('status').execute()).toEqual([{ status: 'queued' }]);
 
-    release();
-    await holding;
-    await rollup.idle();
+    lock.release();
+    await lock.released;
+    await bed.rollup.idle();
     expect(await db.selectFrom('kpi_rollup_runs').select('status').execute()).toEqual([{ status: 'succeeded' }]);
     expect((await caller().kpiHealth.rollupJob()).status).toBe('idle');
     expect((await caller().kpiHealth.projects()).projects[0]?.status).toBe('healthy');
@@ -286,8 +258,8 @@ describe('kpiHealth.triggerRollup', () => {
   it('answers NOT_FOUND for an unknown project and writes nothing', async () => {
     const code = await codeOf(caller().kpiHealth.triggerRollup({ projectId: '7b0a7a52-0c55-4f3e-9a38-0d8f5b1d2c11', reason: 'x' }));
     expect(code).toBe('NOT_FOUND');
-    expect(await testDb.db.selectFrom('admin_audit_log').select('id').execute()).toEqual([]);
-    expect(await testDb.db.selectFrom('kpi_rollup_runs').select('id').execute()).toEqual([]);
+    expect(await bed.db.selectFrom('admin_audit_log').select('id').execute()).toEqual([]);
+    expect(await bed.db.selectFrom('kpi_rollup_runs').select('id').execute()).toEqual([]);
   });
 
   it.each([

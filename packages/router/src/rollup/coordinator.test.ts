@@ -2,7 +2,7 @@ import { createDatabase, type Database } from '@runhub/db';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseClock, fixedClock } from '../clock.js';
-import { createProject, createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { createProject, createTestDatabase, holdRollupLock, type TestDatabase } from '../testing/index.js';
 import { createRollupCoordinator } from './coordinator.js';
 import { withRollupLock } from './lock.js';
 import { executeRun } from './runs.js';
@@ -30,19 +30,6 @@ async function projectWithEvents(db: Kysely<Database>, events: number): Promise<
            jsonb_build_object('amount', i % 5000, 'currency', 'USD')
     from generate_series(1, ${events}) as i`.execute(db);
   return project.id;
-}
-
-/** Takes the rollup lock and keeps it until `release()`; resolves once it is held. */
-async function holdRollupLock(db: Kysely<Database>): Promise<{ release: () => void; released: Promise<unknown> }> {
-  let release = () => {};
-  let held = () => {};
-  const acquired = new Promise<void>((resolve) => (held = resolve));
-  const released = withRollupLock(db, () => {
-    held();
-    return new Promise<void>((resolve) => (release = resolve));
-  });
-  await acquired;
-  return { release: () => release(), released };
 }
 
 function queueRun(db: Kysely<Database>, projectId: string | null) {

@@ -9,7 +9,11 @@ import { createRollupCoordinator } from '../rollup/coordinator.js';
 import { createCaller } from '../root.js';
 
 export { createEvent, createProject, createRun, createSend, createStuckRun } from './factories.js';
-export { codeOf, errorOf, failureOf } from './trpc-error.js';
+export { forgeJwt, unsignedJwt } from './jwt.js';
+export { type Outcome, raceBehindLock, settle } from './race.js';
+export { holdRollupLock } from './rollup.js';
+export { auditRowsFor, INVALID_RUN_WRITES, readRun, UNKNOWN_RUN_ID } from './rows.js';
+export { codeOf, errorOf, failureOf, issuesOf } from './trpc-error.js';
 export { eventually, until, waitForLockWaiters } from './wait.js';
 
 export interface TestDatabase {

@@ -25,6 +25,24 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /**
+ * The SPEC code a call fails with and its `details.issues` (path and message each), or `OK` with
+ * none: what a 400 test asserts when the message matters.
+ *
+ * @example
+ * expect(await issuesOf(caller.businessEvents.stats({ startDate: '2026-01-31', endDate: '2026-01-30' }))).toEqual({ code: 'BAD_REQUEST', issues: [{ path: 'startDate', message: '…' }] });
+ */
+export async function issuesOf(promise: Promise<unknown>): Promise<{ code: string; issues: { path: string; message: string }[] }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    const { body } = describeError(error);
+    return { code: body.code, issues: (body.details?.issues ?? []) as { path: string; message: string }[] };
+  }
+  return { code: 'OK', issues: [] };
+}
+
+/**
  * The SPEC code a call fails with and the input fields its `details.issues` name, or `OK` with no
  * fields: what a 400 test asserts.
  *
@@ -32,13 +50,6 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
  * expect(await failureOf(caller.businessEvents.list({ startDate: '2026-02-30' }))).toEqual({ code: 'BAD_REQUEST', paths: ['startDate'] });
  */
 export async function failureOf(promise: Promise<unknown>): Promise<{ code: string; paths: string[] }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    const { body } = describeError(error);
-    const issues = (body.details?.issues ?? []) as { path: string }[];
-    return { code: body.code, paths: issues.map((issue) => issue.path) };
-  }
-  return { code: 'OK', paths: [] };
+  const { code, issues } = await issuesOf(promise);
+  return { code, paths: issues.map((issue) => issue.path) };
 }

@@ -6,9 +6,9 @@ import {
   createStuckRun,
   createTestCaller,
   createTestDatabase,
-  errorOf,
+  type Outcome,
+  raceBehindLock,
   type TestDatabase,
-  waitForLockWaiters,
 } from '../testing/index.js';
 import type { BulkRunsOutput } from './schemas.js';
 
@@ -26,23 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => testDb.destroy());
 
-type Outcome<T> = { code: string; value?: T };
-
-async function settle<T>(call: Promise<T>): Promise<Outcome<T>> {
-  const outcome = await errorOf(call);
-  return outcome.code === 'OK' ? { code: 'OK', value: await call } : { code: outcome.code };
-}
-
-async function startTogether<T>(calls: () => Promise<T>[]): Promise<Outcome<T>[]> {
-  let outcomes: Promise<Outcome<T>[]> = Promise.resolve([]);
-  await testDb.db.transaction().execute(async (trx) => {
-    await sql`lock table workflow_runs in exclusive mode`.execute(trx);
-    const started = calls();
-    outcomes = Promise.all(started.map(settle));
-    if (testDb.url) await waitForLockWaiters(testDb.db, started.length);
-  });
-  return outcomes;
-}
+/** The calls start while `workflow_runs` is locked in EXCLUSIVE mode, released once all of them wait on it. */
+const startTogether = <T>(calls: () => Promise<T>[]) => raceBehindLock(testDb, (trx) => sql`lock table workflow_runs in exclusive mode`.execute(trx), calls);
 
 async function retriesOf(runIds: readonly string[]) {
   return testDb.db.selectFrom('workflow_runs').select(['id', 'retry_of']).where('retry_of', 'in', runIds).execute();

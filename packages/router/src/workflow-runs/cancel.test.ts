@@ -1,27 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
-import { createProject, createRun, createStuckRun, createTestCaller, createTestDatabase, type TestDatabase, testActor } from '../testing/index.js';
-import { errorOf } from '../testing/trpc-error.js';
+import { useTestDatabase } from '../testing/hooks.js';
+import {
+  auditRowsFor,
+  createProject,
+  createRun,
+  createStuckRun,
+  createTestCaller,
+  errorOf,
+  INVALID_RUN_WRITES,
+  readRun,
+  testActor,
+  UNKNOWN_RUN_ID,
+} from '../testing/index.js';
 
-let testDb: TestDatabase;
+const testDb = useTestDatabase();
 const NOW = new Date('2026-01-30T12:00:00.000Z');
 const MINUTE = 60_000;
 
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-});
-afterAll(() => testDb.destroy());
-
 function caller() {
-  return createTestCaller(testDb.db, { actor: testActor(['inhouse.read', 'inhouse.write'], 'ops-omar'), clock: fixedClock(NOW), requestId: 'req-cancel' });
-}
-
-function readRun(id: string) {
-  return testDb.db.selectFrom('workflow_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
-
-function auditRowsFor(targetId: string) {
-  return testDb.db.selectFrom('admin_audit_log').selectAll().where('target_id', '=', targetId).orderBy('id').execute();
+  return createTestCaller(testDb.db, { adminId: 'ops-omar', clock: fixedClock(NOW), requestId: 'req-cancel' });
 }
 
 describe('workflowRuns.cancel', () => {
@@ -36,7 +34,7 @@ describe('workflowRuns.cancel', () => {
 
     expect(await caller().workflowRuns.cancel({ id: run.id, reason: ' Customer requested cancellation ' })).toEqual({ status: 'cancelled' });
 
-    const after = await readRun(run.id);
+    const after = await readRun(testDb.db, run.id);
     expect(after).toEqual({
       ...run,
       status: 'cancelled',
@@ -44,7 +42,7 @@ describe('workflowRuns.cancel', () => {
       lease_expires_at: null,
       error: { code: 'CANCELLED', message: 'Customer requested cancellation' },
     });
-    const audit = await auditRowsFor(run.id);
+    const audit = await auditRowsFor(testDb.db, run.id);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       admin_id: 'ops-omar',
@@ -62,11 +60,11 @@ describe('workflowRuns.cancel', () => {
     const project = await createProject(db);
     const run = await createRun(db, project.id, { status: 'queued' });
     await caller().workflowRuns.cancel({ id: run.id, reason: 'first' });
-    const cancelled = await readRun(run.id);
+    const cancelled = await readRun(testDb.db, run.id);
 
     expect(await caller().workflowRuns.cancel({ id: run.id, reason: 'second' })).toEqual({ status: 'cancelled' });
-    expect(await readRun(run.id)).toEqual(cancelled);
-    expect(await auditRowsFor(run.id)).toHaveLength(1);
+    expect(await readRun(testDb.db, run.id)).toEqual(cancelled);
+    expect(await auditRowsFor(testDb.db, run.id)).toHaveLength(1);
   });
 
   it('answers 200 without an audit row for a run that was cancelled some other way', async () => {
@@ -74,8 +72,8 @@ describe('workflowRuns.cancel', () => {
     const project = await createProject(db);
     const run = await createRun(db, project.id, { status: 'cancelled' });
     expect(await caller().workflowRuns.cancel({ id: run.id, reason: 'x' })).toEqual({ status: 'cancelled' });
-    expect(await readRun(run.id)).toEqual(run);
-    expect(await auditRowsFor(run.id)).toEqual([]);
+    expect(await readRun(testDb.db, run.id)).toEqual(run);
+    expect(await auditRowsFor(testDb.db, run.id)).toEqual([]);
   });
 
   it.each(['succeeded', 'failed'] as const)('answers 409 for a %s run, and changes nothing', async (status) => {
@@ -83,8 +81,8 @@ describe('workflowRuns.cancel', () => {
     const project = await createProject(db);
     const run = await createRun(db, project.id, { status });
     expect(await errorOf(caller().workflowRuns.cancel({ id: run.id, reason: 'stop' }))).toEqual({ code: 'CONFLICT', details: { status } });
-    expect(await readRun(run.id)).toEqual(run);
-    expect(await auditRowsFor(run.id)).toEqual([]);
+    expect(await readRun(testDb.db, run.id)).toEqual(run);
+    expect(await auditRowsFor(testDb.db, run.id)).toEqual([]);
   });
 
   it('answers 409 for a stuck run once a retry has superseded it', async () => {
@@ -96,15 +94,10 @@ describe('workflowRuns.cancel', () => {
   });
 
   it('answers 404 for an unknown run', async () => {
-    expect((await errorOf(caller().workflowRuns.cancel({ id: '00000000-0000-4000-8000-000000000000', reason: 'x' }))).code).toBe('NOT_FOUND');
+    expect((await errorOf(caller().workflowRuns.cancel({ id: UNKNOWN_RUN_ID, reason: 'x' }))).code).toBe('NOT_FOUND');
   });
 
-  it.each([
-    ['a malformed id', { id: '123', reason: 'x' }],
-    ['a missing reason', { id: '00000000-0000-4000-8000-000000000000' }],
-    ['a blank reason', { id: '00000000-0000-4000-8000-000000000000', reason: '   ' }],
-    ['a reason over 1000 characters', { id: '00000000-0000-4000-8000-000000000000', reason: 'x'.repeat(1001) }],
-  ])('answers 400 for %s', async (_name, input) => {
+  it.each(INVALID_RUN_WRITES)('answers 400 for %s, before looking the run up', async (_name, input) => {
     expect((await errorOf(caller().workflowRuns.cancel(input as never))).code).toBe('BAD_REQUEST');
   });
 
@@ -115,6 +108,6 @@ describe('workflowRuns.cancel', () => {
     expect((await errorOf(createTestCaller(db, { actor: null }).workflowRuns.cancel({ id: run.id, reason: 'x' }))).code).toBe('UNAUTHORIZED');
     const readOnly = createTestCaller(db, { actor: testActor(['inhouse.read']) });
     expect((await errorOf(readOnly.workflowRuns.cancel({ id: run.id, reason: 'x' }))).code).toBe('FORBIDDEN');
-    expect(await readRun(run.id)).toEqual(run);
+    expect(await readRun(testDb.db, run.id)).toEqual(run);
   });
 });

@@ -1,14 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createProject,
-  createRun,
-  createStuckRun,
-  createTestCaller,
-  createTestDatabase,
-  errorOf,
-  type TestDatabase,
-  waitForLockWaiters,
-} from '../testing/index.js';
+import { createProject, createRun, createStuckRun, createTestCaller, createTestDatabase, raceBehindLock, type TestDatabase } from '../testing/index.js';
 
 let testDb: TestDatabase;
 
@@ -17,29 +8,9 @@ beforeAll(async () => {
 });
 afterAll(() => testDb.destroy());
 
-type Outcome<T> = { code: string; details?: Record<string, unknown>; value?: T };
-
-async function settle<T>(call: Promise<T>): Promise<Outcome<T>> {
-  const outcome = await errorOf(call);
-  return outcome.code === 'OK' ? { ...outcome, value: await call } : outcome;
-}
-
-/**
- * Fires the calls while another transaction holds the run's row lock, and releases it only once
- * every call is blocked on it (on PostgreSQL), so all of them really contend for the same row at
- * the same moment. PGlite has a single connection: the calls then queue behind the holder and run
- * one after another, which the same assertions must survive.
- */
-async function raceOnRow<T>(runId: string, calls: () => Promise<T>[]): Promise<Outcome<T>[]> {
-  let outcomes: Promise<Outcome<T>[]> = Promise.resolve([]);
-  await testDb.db.transaction().execute(async (trx) => {
-    await trx.selectFrom('workflow_runs').select('id').where('id', '=', runId).forUpdate().execute();
-    const started = calls();
-    outcomes = Promise.all(started.map(settle));
-    if (testDb.url) await waitForLockWaiters(testDb.db, started.length);
-  });
-  return outcomes;
-}
+/** The calls race for the run's row lock, which another transaction holds until all of them wait on it. */
+const raceOnRow = <T>(runId: string, calls: () => Promise<T>[]) =>
+  raceBehindLock(testDb, (trx) => trx.selectFrom('workflow_runs').select('id').where('id', '=', runId).forUpdate().execute(), calls);
 
 function auditActionsFor(targetId: string) {
   return testDb.db.selectFrom('admin_audit_log').select('action').where('target_id', '=', targetId).execute();

@@ -1,28 +1,26 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
-import { createProject, createRun, createStuckRun, createTestCaller, createTestDatabase, type TestDatabase, testActor } from '../testing/index.js';
-import { errorOf } from '../testing/trpc-error.js';
+import { useTestDatabase } from '../testing/hooks.js';
+import {
+  auditRowsFor,
+  createProject,
+  createRun,
+  createStuckRun,
+  createTestCaller,
+  errorOf,
+  INVALID_RUN_WRITES,
+  readRun,
+  testActor,
+  UNKNOWN_RUN_ID,
+} from '../testing/index.js';
 
-let testDb: TestDatabase;
+const testDb = useTestDatabase();
 const NOW = new Date('2026-01-30T12:00:00.000Z');
 const MINUTE = 60_000;
 
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-});
-afterAll(() => testDb.destroy());
-
 function caller(adminId = 'ops-jane') {
-  return createTestCaller(testDb.db, { actor: testActor(['inhouse.read', 'inhouse.write'], adminId), clock: fixedClock(NOW), requestId: 'req-retry' });
-}
-
-function readRun(id: string) {
-  return testDb.db.selectFrom('workflow_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
-
-function auditRowsFor(targetId: string) {
-  return testDb.db.selectFrom('admin_audit_log').selectAll().where('target_id', '=', targetId).orderBy('id').execute();
+  return createTestCaller(testDb.db, { adminId, clock: fixedClock(NOW), requestId: 'req-retry' });
 }
 
 describe('workflowRuns.retry', () => {
@@ -44,7 +42,7 @@ describe('workflowRuns.retry', () => {
     const answer = await caller().workflowRuns.retry({ id: original.id, reason: '  provider is back  ' });
     expect(answer.status).toBe('queued');
 
-    const retry = await readRun(answer.newRunId);
+    const retry = await readRun(testDb.db, answer.newRunId);
     expect(retry).toMatchObject({
       project_id: project.id,
       action_id: 'send_promo',
@@ -63,9 +61,9 @@ describe('workflowRuns.retry', () => {
     });
     expect(retry.requested_at.toISOString()).toBe(NOW.toISOString());
     // A failed original is left as it was.
-    expect(await readRun(original.id)).toEqual(original);
+    expect(await readRun(testDb.db, original.id)).toEqual(original);
 
-    const audit = await auditRowsFor(original.id);
+    const audit = await auditRowsFor(testDb.db, original.id);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       admin_id: 'ops-jane',
@@ -85,7 +83,7 @@ describe('workflowRuns.retry', () => {
 
     const { newRunId } = await caller().workflowRuns.retry({ id: stuck.id, reason: 'worker died' });
 
-    const original = await readRun(stuck.id);
+    const original = await readRun(testDb.db, stuck.id);
     expect(original).toMatchObject({
       status: 'failed',
       lease_expires_at: null,
@@ -93,8 +91,8 @@ describe('workflowRuns.retry', () => {
       attempts: 2,
     });
     expect(original.completed_at?.toISOString()).toBe(NOW.toISOString());
-    expect(await readRun(newRunId)).toMatchObject({ status: 'queued', retry_of: stuck.id, attempts: 0 });
-    const [audit] = await auditRowsFor(stuck.id);
+    expect(await readRun(testDb.db, newRunId)).toMatchObject({ status: 'queued', retry_of: stuck.id, attempts: 0 });
+    const [audit] = await auditRowsFor(testDb.db, stuck.id);
     expect(audit?.details).toEqual({ newRunId, previousStatus: 'running', wasStuck: true });
   });
 
@@ -110,7 +108,7 @@ describe('workflowRuns.retry', () => {
     });
     const retries = await db.selectFrom('workflow_runs').select('id').where('retry_of', '=', original.id).execute();
     expect(retries).toEqual([{ id: newRunId }]);
-    expect(await auditRowsFor(original.id)).toHaveLength(1);
+    expect(await auditRowsFor(testDb.db, original.id)).toHaveLength(1);
   });
 
   it('answers 409 with retryRunId for a failed run retried before (e.g. by the demo data), however the retry came to be', async () => {
@@ -132,7 +130,7 @@ describe('workflowRuns.retry', () => {
     await db.updateTable('workflow_runs').set({ status: 'failed' }).where('id', '=', first.newRunId).execute();
 
     const second = await caller().workflowRuns.retry({ id: first.newRunId, reason: 'two' });
-    expect(await readRun(second.newRunId)).toMatchObject({
+    expect(await readRun(testDb.db, second.newRunId)).toMatchObject({
       retry_of: first.newRunId,
       idempotency_key: `k:retry:${original.id}:retry:${first.newRunId}`,
     });
@@ -152,9 +150,9 @@ describe('workflowRuns.retry', () => {
     const run = await createRun(db, project.id, { ...overrides, status });
 
     expect(await errorOf(caller().workflowRuns.retry({ id: run.id, reason: 'try' }))).toEqual({ code: 'CONFLICT', details: { status } });
-    expect(await readRun(run.id)).toEqual(run);
+    expect(await readRun(testDb.db, run.id)).toEqual(run);
     expect(await db.selectFrom('workflow_runs').select('id').where('retry_of', '=', run.id).execute()).toEqual([]);
-    expect(await auditRowsFor(run.id)).toEqual([]);
+    expect(await auditRowsFor(testDb.db, run.id)).toEqual([]);
   });
 
   it('answers 409, not 500, when the derived idempotency key is already taken in the project', async () => {
@@ -164,7 +162,7 @@ describe('workflowRuns.retry', () => {
     await createRun(db, project.id, { idempotency_key: `taken:retry:${original.id}` });
 
     expect((await errorOf(caller().workflowRuns.retry({ id: original.id, reason: 'try' }))).code).toBe('CONFLICT');
-    expect(await auditRowsFor(original.id)).toEqual([]);
+    expect(await auditRowsFor(testDb.db, original.id)).toEqual([]);
   });
 
   it('loses the new run when its audit row cannot be written', async () => {
@@ -177,22 +175,15 @@ describe('workflowRuns.retry', () => {
     const stuck = await createStuckRun(db, project.id, { lease_expires_at: new Date(NOW.getTime() - MINUTE) });
 
     expect((await errorOf(caller().workflowRuns.retry({ id: stuck.id, reason: 'break the audit' }))).code).toBe('INTERNAL_SERVER_ERROR');
-    expect(await readRun(stuck.id)).toEqual(stuck);
+    expect(await readRun(testDb.db, stuck.id)).toEqual(stuck);
     expect(await db.selectFrom('workflow_runs').select('id').where('retry_of', '=', stuck.id).execute()).toEqual([]);
   });
 
   it('answers 404 for an unknown run', async () => {
-    expect((await errorOf(caller().workflowRuns.retry({ id: '00000000-0000-4000-8000-000000000000', reason: 'x' }))).code).toBe('NOT_FOUND');
+    expect((await errorOf(caller().workflowRuns.retry({ id: UNKNOWN_RUN_ID, reason: 'x' }))).code).toBe('NOT_FOUND');
   });
 
-  it.each([
-    ['a malformed id', { id: 'not-a-uuid', reason: 'x' }],
-    ['a missing reason', { id: '00000000-0000-4000-8000-000000000000' }],
-    ['an empty reason', { id: '00000000-0000-4000-8000-000000000000', reason: '' }],
-    ['a blank reason', { id: '00000000-0000-4000-8000-000000000000', reason: ' \n\t ' }],
-    ['a reason over 1000 characters', { id: '00000000-0000-4000-8000-000000000000', reason: 'x'.repeat(1001) }],
-    ['a reason that is not a string', { id: '00000000-0000-4000-8000-000000000000', reason: 42 }],
-  ])('answers 400 for %s, before looking the run up', async (_name, input) => {
+  it.each(INVALID_RUN_WRITES)('answers 400 for %s, before looking the run up', async (_name, input) => {
     expect((await errorOf(caller().workflowRuns.retry(input as never))).code).toBe('BAD_REQUEST');
   });
 
@@ -201,7 +192,7 @@ describe('workflowRuns.retry', () => {
     const project = await createProject(db);
     const run = await createRun(db, project.id, { status: 'failed' });
     await caller().workflowRuns.retry({ id: run.id, reason: `  ${'r'.repeat(1000)}  ` });
-    const [audit] = await auditRowsFor(run.id);
+    const [audit] = await auditRowsFor(testDb.db, run.id);
     expect(audit?.reason).toHaveLength(1000);
   });
 
@@ -222,6 +213,6 @@ describe('workflowRuns.retry', () => {
     const readOnly = createTestCaller(db, { actor: testActor(['inhouse.read']) });
     expect((await errorOf(readOnly.workflowRuns.retry({ id: run.id, reason: 'x' }))).code).toBe('FORBIDDEN');
     expect((await errorOf(readOnly.workflowRuns.retry({ id: 'bad', reason: '' }))).code).toBe('FORBIDDEN');
-    expect(await readRun(run.id)).toEqual(run);
+    expect(await readRun(testDb.db, run.id)).toEqual(run);
   });
 });

@@ -7,18 +7,10 @@ import { signSessionJwt } from '@runhub/router';
 import { createTestDatabase, type TestDatabase } from '@runhub/router/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { CHROMIUM_ARGS } from '../../test/chromium.js';
 import { type ServerProcess, startServer } from '../../test/server-process.js';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../../../../test-output/console/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SESSION_SECRET = 'console-e2e-session-secret-0123456789abcdef';
 /** Long enough that the scheduler's next run (half an interval after the demo's last) never comes during the test. */
 const ROLLUP_INTERVAL_MINUTES = '60';

@@ -1,0 +1,101 @@
+import type { AddressInfo } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import type { ServerType } from '@hono/node-server';
+import { createProject, createRun, until } from '@runhub/router/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveApp } from './http-server.js';
+import { ADMIN_TOKEN, createHarness, type Harness } from './test/harness.js';
+
+/** What only a real socket shows: bodies that never finish, and clients too slow to send their headers. */
+let h: Harness;
+let server: ServerType;
+let port: number;
+let projectId: string;
+/** Short, so the test sees them act; the defaults are in the low tens of seconds. */
+const TIMEOUTS = { headersTimeoutMs: 400, requestTimeoutMs: 800, keepAliveTimeoutMs: 300 };
+
+beforeAll(async () => {
+  h = await createHarness();
+  projectId = (await createProject(h.testDb.db)).id;
+  server = serveApp(h.app, { port: 0, hostname: '127.0.0.1', timeouts: TIMEOUTS });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await h.testDb.destroy();
+});
+
+function open(): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+const closed = (socket: Socket) =>
+  new Promise<string>((resolve) => {
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    socket.once('close', () => resolve(received));
+  });
+
+const lines = () => h.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+async function metricsText(): Promise<string> {
+  const response = await h.app.request('/metrics');
+  return response.text();
+}
+
+const ROUTES = [
+  ['/healthz', {}],
+  ['/trpc/workflowRuns.cancel', { 'x-sheen-admin-token': ADMIN_TOKEN }],
+  ['/v1/admin/inhouse/workflow-runs/:id/cancel', { 'x-sheen-admin-token': ADMIN_TOKEN }],
+] as const;
+const BODIES = [
+  ['a chunked body', 'Transfer-Encoding: chunked\r\n', '5\r\n{"rea\r\n'],
+  ['a Content-Length body that stalls', 'Content-Length: 200\r\n', '{"reason":'],
+] as const;
+
+describe('a body whose client goes away', () => {
+  const cases = ROUTES.flatMap(([route, headers]) => BODIES.map(([body, framing, partial]) => [route, body, headers, framing, partial] as const));
+  it.each(cases)('is no server error on %s: %s, then the client disconnects', async (route, _body, headers, framing, partial) => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
+    const path = route.replace(':id', run.id);
+    const requestId = `abort-${Math.random().toString(36).slice(2)}`;
+    const socket = await open();
+    const gone = closed(socket);
+    const head = Object.entries({ ...headers, 'x-request-id': requestId })
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${framing}${head}\r\n${partial}`);
+    // Let the server read the headers and the part of the body, then go.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await gone;
+    await until(() => lines().some((line) => line.requestId === requestId && line.msg === 'request'), `the request log line of ${requestId}`);
+    const mine = lines().filter((line) => line.requestId === requestId);
+    expect(mine.filter((line) => line.level === 'error' || line.status === 500)).toEqual([]);
+    // At most one warning; a route that never reads the body (POST /healthz is a 404) has none.
+    const warnings = mine.filter((line) => line.level === 'warn').map((line) => line.msg);
+    expect(warnings).toEqual(route === '/healthz' && framing.startsWith('Content-Length') ? [] : ['request body aborted by the client']);
+    expect(await metricsText()).not.toMatch(/status="5\d\d"/);
+    expect((await h.testDb.db.selectFrom('workflow_runs').select('status').where('id', '=', run.id).executeTakeFirstOrThrow()).status).toBe('queued');
+  });
+});
+
+describe('a client too slow to send its headers (slow loris)', () => {
+  it('is cut off once HTTP_HEADERS_TIMEOUT_MS has passed, however it trickles', async () => {
+    const socket = await open();
+    const gone = closed(socket);
+    socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    let n = 0;
+    const trickle = setInterval(() => {
+      if (!socket.destroyed) socket.write(`x-trickle-${n++}: a\r\n`);
+    }, 100);
+    const received = await gone;
+    clearInterval(trickle);
+    expect(received).toMatch(/^HTTP\/1\.1 408/);
+    expect(n).toBeGreaterThan(0);
+  });
+});
