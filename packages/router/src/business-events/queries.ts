@@ -185,10 +185,21 @@ export async function listEvents(db: Kysely<Database>, input: ListEventsInput): 
   return { events: page.map(toEventDto), nextCursor };
 }
 
+/** The lookup of one event, by numeric id or public id: compiled once per kind of id. */
+export function eventByRefQuery(db: Kysely<Database>, ref: EventRef) {
+  const query = selectEvents(db);
+  return ref.by === 'id' ? query.where(sql<boolean>`e.id = ${ref.id}::bigint`) : query.where('e.public_id', '=', ref.publicId);
+}
+
+export const EVENT_BY_REF = shapedQuery({
+  shapeOf: (ref: EventRef) => ref.by,
+  build: eventByRefQuery,
+  parametersOf: (ref: EventRef) => [ref.by === 'id' ? ref.id : ref.publicId],
+});
+
 /** An event by numeric id or public id; NOT_FOUND when neither matches. */
 export async function getEvent(db: Kysely<Database>, ref: EventRef): Promise<BusinessEventDto> {
-  const query = selectEvents(db);
-  const row = await (ref.by === 'id' ? query.where(sql<boolean>`e.id = ${ref.id}::bigint`) : query.where('e.public_id', '=', ref.publicId)).executeTakeFirst();
+  const [row] = await EVENT_BY_REF.execute(db, ref);
   if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No business event ${ref.by === 'id' ? ref.id : ref.publicId}` });
   return toEventDto(row);
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, createProject, createTestDatabase, type TestDatabase } from '../testing/index.js';
-import { EVENTS_PAGE, listEvents, listEventsQuery } from './queries.js';
-import { type ListEventsInput, ZListEventsInput } from './schemas.js';
+import { EVENT_BY_REF, EVENTS_PAGE, eventByRefQuery, listEvents, listEventsQuery } from './queries.js';
+import { type ListEventsInput, ZEventRef, ZListEventsInput } from './schemas.js';
 
 let testDb: TestDatabase;
 
@@ -111,5 +111,22 @@ describe('the events page statement, compiled once per shape', () => {
       '2026-01-02T10:00:00.000Z',
       '2026-01-01T10:00:00.000Z',
     ]);
+  });
+});
+
+describe('the event lookup statement, compiled once per kind of id', () => {
+  it('equals a fresh compile, SQL and parameters, for a numeric id and a public id', () => {
+    const { db } = testDb;
+    for (const [first, second] of [
+      ['12', '9223372036854775807'],
+      ['evt_first', 'evt_second_one'],
+    ] as const) {
+      EVENT_BY_REF.compiled(db, ZEventRef.parse(first));
+      const ref = ZEventRef.parse(second);
+      const cached = EVENT_BY_REF.compiled(db, ref);
+      const fresh = eventByRefQuery(db, ref).compile();
+      expect({ sql: cached.sql, parameters: cached.parameters }).toEqual({ sql: fresh.sql, parameters: fresh.parameters });
+    }
+    expect(EVENT_BY_REF.shapeOf(ZEventRef.parse('12'))).not.toBe(EVENT_BY_REF.shapeOf(ZEventRef.parse('evt_x')));
   });
 });
