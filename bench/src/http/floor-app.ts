@@ -1,6 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type pg from 'pg';
-import { EVENT_BY_PUBLIC_ID, EVENT_STATS, EVENTS_FIRST_PAGE, EVENTS_PAGE_AFTER, KPI_PROJECTS, RUNS_PAGE, STUCK_RUNS } from './floor-sql.js';
+import {
+  AUDIT_INSERT,
+  EVENT_BY_PUBLIC_ID,
+  EVENT_STATS,
+  EVENTS_FIRST_PAGE,
+  EVENTS_PAGE_AFTER,
+  KPI_PROJECTS,
+  RETRY_EXISTING,
+  RETRY_INSERT,
+  RETRY_LOCK,
+  RUNS_PAGE,
+  STUCK_RUNS,
+} from './floor-sql.js';
 
 const PAGE_ROWS = 51;
 const STALE_AFTER_MINUTES = 30;
@@ -30,5 +43,36 @@ export function createFloorApp(pool: pg.Pool): Hono {
   app.get('/workflow-runs/stuck', async (c) => rows(await pool.query(STUCK_RUNS, [c.req.query('projectId'), 'running', 50])));
 
   app.get('/kpi-health/projects', async () => rows(await pool.query(KPI_PROJECTS, [STALE_AFTER_MINUTES, 1])));
+
+  // The retry by hand: the app's statements in one transaction, the same audit row (the token's admin id, a request id).
+  app.post('/workflow-runs/:id/retry', async (c) => {
+    const id = c.req.param('id');
+    const { reason } = await c.req.json<{ reason: string }>();
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const {
+        rows: [run],
+      } = await client.query<{ id: string; status: string; stuck: boolean }>(RETRY_LOCK, ['running', id]);
+      const existing = run ? await client.query(RETRY_EXISTING, [id]) : undefined;
+      if (!run || existing?.rowCount !== 0 || !(run.status === 'failed' || run.stuck)) {
+        await client.query('rollback');
+        return c.json({ error: run ? 'not eligible' : 'no such run' }, run ? 409 : 404);
+      }
+      const {
+        rows: [created],
+      } = await client.query<{ id: string }>(RETRY_INSERT, [id]);
+      if (!created) throw new Error(`the retry of ${id} was refused`);
+      const details = JSON.stringify({ newRunId: created.id, previousStatus: run.status, wasStuck: run.stuck });
+      await client.query(AUDIT_INSERT, ['admin-token', 'workflow_run.retry', 'workflow_run', id, reason, details, randomUUID()]);
+      await client.query('commit');
+      return new Response(JSON.stringify({ newRunId: created.id, status: 'queued' }), { headers: { 'content-type': 'application/json' } });
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  });
   return app;
 }

@@ -73,3 +73,29 @@ export const STUCK_RUNS = `
   where (r.project_id = $1 and (r.status = $2 and r.lease_expires_at < now()))
   order by r.lease_expires_at asc, r.id asc
   limit $3`;
+
+// The retry (`retryRun` in packages/router/src/workflow-runs/writes.ts), statement by statement in one transaction:
+// lock the run, read its retry, insert the retry run, the audit row. The prepared runs are failed, never
+// stuck, so the app's update of a stuck original is not among the statements either.
+export const RETRY_LOCK = `
+  select r.id, r.status, coalesce((r.status = $1 and r.lease_expires_at < now()), false) as stuck,
+         to_char(r.requested_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as requested_at
+  from workflow_runs as r
+  where r.id in ($2)
+  order by r.requested_at, r.id
+  for update`;
+
+export const RETRY_EXISTING = 'select id, retry_of from workflow_runs where retry_of in ($1)';
+
+export const RETRY_INSERT = `
+  insert into workflow_runs (project_id, action_id, status, idempotency_key, requested_at, attempts, max_attempts, params, retry_of)
+  select o.project_id, o.action_id, 'queued' as status, o.idempotency_key || ':retry:' || o.id::text as idempotency_key, now() as requested_at,
+         0 as attempts, o.max_attempts, o.params, o.id as retry_of
+  from workflow_runs as o
+  where o.id in ($1)
+  on conflict do nothing
+  returning id, retry_of`;
+
+export const AUDIT_INSERT = `
+  insert into admin_audit_log (admin_id, action, target_type, target_id, reason, details, request_id)
+  values ($1, $2, $3, $4, $5, $6, $7)`;

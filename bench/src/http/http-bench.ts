@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { SERVER_NODE_FLAGS } from '@runhub/server';
+import pg from 'pg';
 import { type Endpoint, pathsOf } from './endpoints.js';
 import { type LoadResult, type LoadSettings, measureLoad } from './load.js';
 import { startChildServer } from './servers.js';
+import { RETRY_LABEL, RetryPool, type RetryServer, retryFingerprint } from './write-bench.js';
 
 /** `REST without metrics` is the same app with `metrics: false`: what the metrics cost the hot path. */
 export const SERVERS = ['floor', 'REST', 'REST without metrics', 'tRPC'] as const;
@@ -32,6 +34,8 @@ export interface HttpBenchResult {
  * loads each endpoint on each server in turn, back to back, so a neighbour's load hits them alike;
  * REST with and without metrics swap places every round. Each round repeats every run; each keeps
  * its best round (highest requests/s), the one least disturbed by whatever else the machine was doing.
+ * Each round ends with the write: retries of prepared failed runs, a distinct run per request
+ * (`RetryPool`), removed again after each load so the next reads see the data as loaded.
  */
 export async function benchHttp(
   databaseUrl: string,
@@ -48,34 +52,49 @@ export async function benchHttp(
     startChildServer('floor-server.js', env),
   ]);
   const childOf = { floor, REST: api, 'REST without metrics': bare, tRPC: api } satisfies Record<ServerKind, unknown>;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const retries = new RetryPool(client);
   try {
     const headers = { 'x-sheen-admin-token': token };
+    const headersOf = (server: ServerKind): Record<string, string> => (server === 'floor' ? {} : headers);
     const urlOf = (server: ServerKind, endpoint: Endpoint) => {
       const paths = pathsOf(endpoint);
       if (server === 'floor') return `${floor.baseUrl}${paths.floor}`;
       return `${childOf[server].baseUrl}${server === 'tRPC' ? paths.trpc : paths.rest}`;
     };
     for (const endpoint of endpoints) await checkSameAnswers(endpoint, (server) => urlOf(server, endpoint), headers);
+    await checkSameRetries(client, retries, (server) => childOf[server].baseUrl, headers);
 
     const best = new Map<string, HttpMeasurement>();
     for (let round = 1; round <= rounds; round++) {
-      for (const endpoint of endpoints) {
+      const loads = [
+        ...endpoints.map((endpoint) => ({
+          label: endpoint.label,
+          target: (server: ServerKind) => ({ url: urlOf(server, endpoint), headers: headersOf(server) }),
+        })),
+        {
+          label: RETRY_LABEL,
+          target: (server: ServerKind) => ({ url: childOf[server].baseUrl, headers: headersOf(server), write: retries.requestsFor(retryServer(server)) }),
+        },
+      ];
+      for (const load of loads) {
         for (const server of orderOfRound(round)) {
           const child = childOf[server];
           let before = 0;
-          const result = await measureLoad(urlOf(server, endpoint), server === 'floor' ? {} : headers, settings, async () => {
+          const result = await measureLoad(load.target(server), settings, async () => {
             before = (await child.usage()).cpuMicros;
-          });
+          }).finally(() => retries.clear());
           const measurement = {
-            endpoint: endpoint.label,
+            endpoint: load.label,
             server,
             result,
             serverCpuMicrosPerRequest: ((await child.usage()).cpuMicros - before) / result.requests,
           };
-          const key = `${endpoint.label} ${server}`;
+          const key = `${load.label} ${server}`;
           if ((best.get(key)?.result.requestsPerSecond ?? -1) < result.requestsPerSecond) best.set(key, measurement);
           log(
-            `round ${round}  ${endpoint.label.padEnd(40)} ${server.padEnd(20)} ${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s` +
+            `round ${round}  ${load.label.padEnd(40)} ${server.padEnd(20)} ${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s` +
               `  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  server CPU ${Math.round(measurement.serverCpuMicrosPerRequest)} µs/req`,
           );
         }
@@ -84,7 +103,52 @@ export async function benchHttp(
     const measurements = [...best.values()];
     return { measurements, apiPeakRssBytes: (await api.usage()).peakRssBytes, floorPeakRssBytes: (await floor.usage()).peakRssBytes };
   } finally {
+    await retries.clear().catch(() => undefined);
+    await client.end().catch(() => undefined);
     await Promise.all([api.stop(), bare.stop(), floor.stop()]);
+  }
+}
+
+/** REST with or without metrics takes the same path. */
+export function retryServer(server: ServerKind): RetryServer {
+  return server === 'REST without metrics' ? 'REST' : server;
+}
+
+/**
+ * Fails unless a retry through every server leaves the same rows as the floor's transaction (the new
+ * run and its audit row, see `retryFingerprint`), so the floor is known to do the API's write.
+ */
+export async function checkSameRetries(
+  client: pg.Client,
+  pool: RetryPool,
+  baseUrlOf: (server: ServerKind) => string,
+  headers: Record<string, string>,
+): Promise<void> {
+  try {
+    const fingerprints = new Map<ServerKind, string>();
+    for (const server of SERVERS) {
+      const id = await pool.take();
+      const request = pool.request(retryServer(server), id);
+      const response = await fetch(`${baseUrlOf(server)}${request.path}`, {
+        method: 'POST',
+        headers: { ...(server === 'floor' ? {} : headers), 'content-type': 'application/json' },
+        body: request.body,
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${RETRY_LABEL} on ${server} answered ${response.status}: ${text.slice(0, 500)}`);
+      const answer = JSON.parse(text) as { newRunId?: string; data?: { newRunId: string }; result?: { data: { newRunId: string } } };
+      const newRunId = answer.data?.newRunId ?? answer.result?.data.newRunId ?? answer.newRunId ?? '';
+      fingerprints.set(server, await retryFingerprint(client, id, newRunId));
+    }
+    const expected = fingerprints.get('floor');
+    if (!expected || expected === '[]') throw new Error(`${RETRY_LABEL}: the floor's retry left no new run and audit row`);
+    for (const [server, fingerprint] of fingerprints) {
+      if (fingerprint !== expected) {
+        throw new Error(`${RETRY_LABEL}: ${server} and the floor leave different rows (${fingerprint} against ${expected}); see bench/src/http/floor-sql.ts`);
+      }
+    }
+  } finally {
+    await pool.clear();
   }
 }
 

@@ -4,6 +4,7 @@ import { type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, 
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { isoTimestamp } from '../pagination.js';
+import { shapedQuery } from '../statement-cache.js';
 import {
   type BusinessEventDto,
   EVENTS_LIST,
@@ -138,16 +139,67 @@ export function listEventsQuery(db: Kysely<Database>, input: ListEventsInput) {
   return EVENTS_LIST.paginate(query, input);
 }
 
+/**
+ * The list's statement, compiled once per shape (which filters are set, how many event type entries
+ * of each kind, whether there is a cursor). `parametersOf` lists the values in the order
+ * `eventConditions` and `paginate` bind them; `list.test.ts` checks it against a fresh compile for every shape.
+ */
+export const EVENTS_PAGE = shapedQuery({
+  shapeOf: (input: ListEventsInput) => {
+    const type = input.eventType;
+    let shape = type ? `t${type.exact.length > 1 ? 'n' : type.exact.length}p${type.prefixes.length}` : '';
+    if (input.projectId) shape += 'P';
+    for (const [field] of EXACT_FILTERS) shape += input[field] === undefined ? '-' : '+';
+    if (input.payload !== undefined) shape += 'J';
+    if (input.startDate) shape += 'S';
+    if (input.endDate) shape += 'E';
+    if (input.cursor) shape += 'C';
+    return shape;
+  },
+  build: listEventsQuery,
+  parametersOf: (input: ListEventsInput) => {
+    const parameters: unknown[] = [];
+    if (input.projectId) parameters.push(input.projectId);
+    const type = input.eventType;
+    if (type) {
+      if (type.exact.length === 1) parameters.push(type.exact[0]);
+      else if (type.exact.length > 1) parameters.push(type.exact);
+      for (const prefix of type.prefixes) parameters.push(`${escapeLike(prefix)}%`);
+    }
+    for (const [field] of EXACT_FILTERS) {
+      const value = input[field];
+      if (value !== undefined) parameters.push(value);
+    }
+    if (input.payload !== undefined) parameters.push(input.payload);
+    if (input.startDate) parameters.push(input.startDate, 0);
+    if (input.endDate) parameters.push(input.endDate, 1);
+    if (input.cursor) parameters.push(input.cursor[0], input.cursor[1]);
+    parameters.push(input.limit + 1);
+    return parameters;
+  },
+});
+
 export async function listEvents(db: Kysely<Database>, input: ListEventsInput): Promise<ListEventsOutput> {
-  const rows = await listEventsQuery(db, input).execute();
+  const rows = await EVENTS_PAGE.execute(db, input);
   const { page, nextCursor } = EVENTS_LIST.toPage(rows, input.limit);
   return { events: page.map(toEventDto), nextCursor };
 }
 
+/** The lookup of one event, by numeric id or public id: compiled once per kind of id. */
+export function eventByRefQuery(db: Kysely<Database>, ref: EventRef) {
+  const query = selectEvents(db);
+  return ref.by === 'id' ? query.where(sql<boolean>`e.id = ${ref.id}::bigint`) : query.where('e.public_id', '=', ref.publicId);
+}
+
+export const EVENT_BY_REF = shapedQuery({
+  shapeOf: (ref: EventRef) => ref.by,
+  build: eventByRefQuery,
+  parametersOf: (ref: EventRef) => [ref.by === 'id' ? ref.id : ref.publicId],
+});
+
 /** An event by numeric id or public id; NOT_FOUND when neither matches. */
 export async function getEvent(db: Kysely<Database>, ref: EventRef): Promise<BusinessEventDto> {
-  const query = selectEvents(db);
-  const row = await (ref.by === 'id' ? query.where(sql<boolean>`e.id = ${ref.id}::bigint`) : query.where('e.public_id', '=', ref.publicId)).executeTakeFirst();
+  const [row] = await EVENT_BY_REF.execute(db, ref);
   if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `No business event ${ref.by === 'id' ? ref.id : ref.publicId}` });
   return toEventDto(row);
 }
