@@ -142,7 +142,7 @@ export async function loadData(client: pg.Client, shape: DataShape, anchor: Date
   await inBatches(client, 'workflow runs', RUNS, shape.runs, [anchor], progress);
   await inBatches(client, 'workflow sends', SENDS, shape.sends, [shape.runs], progress);
   const started = performance.now();
-  await client.query('vacuum (analyze) projects, business_events, workflow_runs, workflow_sends');
+  await client.query('vacuum (analyze) projects, business_events, business_event_daily_counts, workflow_runs, workflow_sends');
   progress(`vacuum analyze                      (${seconds(started)})`);
 }
 
