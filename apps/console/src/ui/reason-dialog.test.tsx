@@ -1,31 +1,16 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useReactRoot } from '../testing/dom.js';
 import { ReasonDialog } from './reason-dialog.js';
 
-// React asks for this flag before it lets act() flush updates outside its own test renderer.
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let container: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
+const dom = useReactRoot();
 
 function render(props: Partial<Parameters<typeof ReasonDialog>[0]> = {}) {
   const onSubmit = vi.fn();
   const onClose = vi.fn();
-  act(() =>
-    root.render(<ReasonDialog title="Retry run" submitLabel="Retry run" pending={false} error={null} onSubmit={onSubmit} onClose={onClose} {...props} />),
-  );
-  const dialog = container.querySelector('dialog');
+  dom.render(<ReasonDialog title="Retry run" submitLabel="Retry run" pending={false} error={null} onSubmit={onSubmit} onClose={onClose} {...props} />);
+  const dialog = dom.container().querySelector('dialog');
   if (!dialog) throw new Error('no dialog');
   return { dialog, onSubmit, onClose };
 }

@@ -11,6 +11,30 @@ export function acceptableReason(text: string): string | null {
   return reason.length >= 1 && reason.length <= REASON_MAX ? reason : null;
 }
 
+/** The reason's text area, labelled, with the refusal shown once the form was submitted without one. */
+export function ReasonField({ text, onChange, showRefusal }: { text: string; onChange: (text: string) => void; showRefusal: boolean }) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>Reason (required, kept in the audit log)</label>
+      <textarea
+        id={id}
+        value={text}
+        onChange={(event) => onChange(event.target.value)}
+        maxLength={REASON_MAX}
+        rows={3}
+        aria-invalid={showRefusal}
+        aria-describedby={showRefusal ? `${id}-hint` : undefined}
+      />
+      {showRefusal ? (
+        <p id={`${id}-hint`} className="error">
+          Give a reason (1–{REASON_MAX} characters).
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 /**
  * A write behind a required reason (retry, cancel, trigger): the reason goes in the audit row.
  * The API's refusal (a 409 naming the existing retry, a 403 naming the permission) shows here.
@@ -34,7 +58,6 @@ export function ReasonDialog({
 }) {
   const [text, setText] = useState('');
   const [touched, setTouched] = useState(false);
-  const id = useId();
   const reason = acceptableReason(text);
 
   function submit(event: FormEvent) {
@@ -47,21 +70,7 @@ export function ReasonDialog({
     <Dialog title={title} onClose={onClose}>
       <form onSubmit={submit} noValidate>
         {children}
-        <label htmlFor={id}>Reason (required, kept in the audit log)</label>
-        <textarea
-          id={id}
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-          maxLength={REASON_MAX}
-          rows={3}
-          aria-invalid={touched && !reason}
-          aria-describedby={touched && !reason ? `${id}-hint` : undefined}
-        />
-        {touched && !reason ? (
-          <p id={`${id}-hint`} className="error">
-            Give a reason (1–{REASON_MAX} characters).
-          </p>
-        ) : null}
+        <ReasonField text={text} onChange={setText} showRefusal={touched && !reason} />
         {error ? <ErrorNotice error={error} /> : null}
         <div className="dialog-actions">
           <button type="button" className="quiet" onClick={onClose}>

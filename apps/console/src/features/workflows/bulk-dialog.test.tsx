@@ -1,22 +1,9 @@
 // @vitest-environment happy-dom
-import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useReactRoot } from '../../testing/dom.js';
 import { type BulkOutput, BulkPreview, describeTarget, skippedSummary } from './bulk-dialog.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let container: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
+const dom = useReactRoot();
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const dryRun: BulkOutput = {
@@ -37,7 +24,7 @@ const dryRun: BulkOutput = {
 
 function figures(): Record<string, string> {
   return Object.fromEntries(
-    [...container.querySelectorAll('.card')].map((card) => [card.querySelector('dt')?.textContent, card.querySelector('dd')?.textContent]),
+    [...dom.container().querySelectorAll('.card')].map((card) => [card.querySelector('dt')?.textContent, card.querySelector('dd')?.textContent]),
   );
 }
 
@@ -52,17 +39,17 @@ describe('the bulk preview', () => {
   });
 
   it('shows matched, eligible, what would change and what remains, and why runs are skipped', () => {
-    act(() => root.render(<BulkPreview output={dryRun} kind="retry" />));
+    dom.render(<BulkPreview output={dryRun} kind="retry" />);
     expect(figures()).toEqual({ Matched: '5', Eligible: '3', 'Would retry': '2', Remaining: '1' });
-    expect(container.textContent).toContain('Skipped: 1 not found, 2 already retried, 1 over the limit of one operation.');
-    expect(container.textContent).toContain('run it again for the remaining ones');
+    expect(dom.container().textContent).toContain('Skipped: 1 not found, 2 already retried, 1 over the limit of one operation.');
+    expect(dom.container().textContent).toContain('run it again for the remaining ones');
   });
 
   it('says so when nothing would change', () => {
-    act(() => root.render(<BulkPreview output={{ ...dryRun, eligible: 0, runIds: [], remaining: 0, skipped: [] }} kind="cancel" />));
+    dom.render(<BulkPreview output={{ ...dryRun, eligible: 0, runIds: [], remaining: 0, skipped: [] }} kind="cancel" />);
     expect(figures()['Would cancel']).toBe('0');
-    expect(container.textContent).toContain('Nothing to change');
-    expect(container.textContent).not.toContain('Skipped');
+    expect(dom.container().textContent).toContain('Nothing to change');
+    expect(dom.container().textContent).not.toContain('Skipped');
   });
 
   it('names its selection', () => {

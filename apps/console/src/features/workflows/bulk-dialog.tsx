@@ -1,10 +1,10 @@
 import type { RouterInputs, RouterOutputs } from '@runhub/client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTRPC } from '../../api/client.js';
 import { Dialog } from '../../ui/dialog.js';
 import { formatNumber } from '../../ui/format.js';
-import { acceptableReason, REASON_MAX } from '../../ui/reason-dialog.js';
+import { acceptableReason, ReasonField } from '../../ui/reason-dialog.js';
 import { ErrorNotice } from '../../ui/states.js';
 import { runsPathKey } from './queries.js';
 
@@ -54,7 +54,6 @@ export function describeTarget(target: BulkTarget): string {
 export function BulkDialog({ request, onClose, onDone }: { request: BulkRequest; onClose: () => void; onDone: (result: BulkResult) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const id = useId();
   const [text, setText] = useState('');
   const [touched, setTouched] = useState(false);
   const [preview, setPreview] = useState<{ reason: string; output: BulkOutput } | null>(null);
@@ -97,24 +96,14 @@ export function BulkDialog({ request, onClose, onDone }: { request: BulkRequest;
               : 'Queued and running runs (stuck ones too) are marked cancelled.'}
           </span>
         </p>
-        <label htmlFor={id}>Reason (required, kept in the audit log)</label>
-        <textarea
-          id={id}
-          value={text}
-          onChange={(event) => {
-            setText(event.target.value);
+        <ReasonField
+          text={text}
+          onChange={(next) => {
+            setText(next);
             setPreview(null);
           }}
-          maxLength={REASON_MAX}
-          rows={3}
-          aria-invalid={touched && !reason}
-          aria-describedby={touched && !reason ? `${id}-hint` : undefined}
+          showRefusal={touched && !reason}
         />
-        {touched && !reason ? (
-          <p id={`${id}-hint`} className="error">
-            Give a reason (1–{REASON_MAX} characters).
-          </p>
-        ) : null}
         {preview ? <BulkPreview output={preview.output} kind={request.kind} /> : null}
         {mutation.error ? <ErrorNotice error={mutation.error} /> : null}
         <div className="dialog-actions">
