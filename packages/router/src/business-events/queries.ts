@@ -86,7 +86,7 @@ export function escapeLike(text: string): string {
 }
 
 /**
- * SPEC §7.6's event type filter: any exact type (`= any`, an index bound) or any prefix (`LIKE
+ * SPEC §7.6's event type filter matches an exact type (`= any`, an index bound) or any prefix (`LIKE
  * 'prefix%'` with `_` and `%` escaped, a range of the `text_pattern_ops` indexes).
  */
 export function eventTypeCondition(column: Expression<string>, filter: EventTypeFilter): RawBuilder<SqlBool> {
