@@ -1,5 +1,6 @@
 import { createProject, createRun, unsignedJwt } from '@runhub/router/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECURE_HEADERS } from './middleware/secure-headers.js';
 import { ADMIN_TOKEN, createHarness, type Harness, harnessApp, readEnvelope, SESSION_SECRET, sessionCookie, tokenHeaders } from './test/harness.js';
 
 const RUNS = '/v1/admin/inhouse/workflow-runs';
@@ -170,5 +171,32 @@ describe('browser-facing headers', () => {
     expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
     const denied = await app.request(RUNS, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+    // The answer itself, an envelope built with its own headers, keeps the grant and the security block.
+    const answer = await app.request(RUNS, { headers: { ...tokenHeaders(), origin: 'https://admin.example' } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://admin.example');
+    expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
+  it.each([
+    ['a REST answer', RUNS, {}, 200],
+    ['a REST 400', `${RUNS}?limit=0`, {}, 400],
+    ['a REST 401', RUNS, { 'x-sheen-admin-token': 'wrong' }, 401],
+    ['a REST 404', '/v1/admin/inhouse/nothing-here', {}, 404],
+    ['a REST 405', RUNS, { method: 'DELETE' }, 405],
+    ['an export', `${RUNS}/export`, {}, 200],
+    ['a /trpc answer', '/trpc/workflowRuns.list?input=%7B%7D', {}, 200],
+    ['a /trpc 401', '/trpc/workflowRuns.list', { 'x-sheen-admin-token': 'wrong' }, 401],
+    ['/healthz', '/healthz', {}, 200],
+    ['/readyz', '/readyz', {}, 200],
+    ['the OpenAPI document', '/openapi.json', {}, 200],
+    ['an unknown path', '/nothing', {}, 404],
+  ])('sends the whole security block and the request id, once each, on %s', async (_name, path, init, status) => {
+    const { method, ...extra } = init as { method?: string } & Record<string, string>;
+    const response = await h.app.request(path, { method: method ?? 'GET', headers: { ...tokenHeaders(), 'x-request-id': 'req-9', ...extra } });
+    expect(response.status).toBe(status);
+    for (const [name, value] of SECURE_HEADERS) expect(response.headers.get(name)).toBe(value);
+    expect(response.headers.get('x-request-id')).toBe('req-9');
+    await response.arrayBuffer();
   });
 });

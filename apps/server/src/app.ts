@@ -20,6 +20,7 @@ import { requestLog } from './middleware/request-log.js';
 import { secureHeaders } from './middleware/secure-headers.js';
 import { mountApiDocs } from './openapi/mount.js';
 import type { ContextDependencies } from './request-context.js';
+import { jsonResponse } from './response.js';
 import { mountRestAdapter } from './rest/adapter.js';
 import { listRestProcedures } from './rest/routes.js';
 import { mountTrpc } from './trpc/mount.js';
@@ -86,11 +87,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   // AbortController) for every read; GET and HEAD carry no body to limit.
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
-  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/healthz', (c) => jsonResponse(c, 200, { ok: true }));
   app.get('/readyz', async (c) => {
     try {
       await withTimeout(sql`select 1`.execute(db), options.readinessTimeoutMs ?? 2000);
-      return c.json({ ok: true });
+      return jsonResponse(c, 200, { ok: true });
     } catch (error) {
       logger.warn('readiness check failed', errorFields(error));
       return failWith(c, 'SERVICE_UNAVAILABLE', 'The database is unavailable');

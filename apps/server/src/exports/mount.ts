@@ -59,10 +59,7 @@ export function listExportRoutes(procedures: readonly RestProcedure[]): ExportRo
 export function mountExports(app: Hono<AppEnv>, options: ExportOptions): void {
   for (const route of listExportRoutes(options.procedures)) {
     app.get(route.spec.path, (c) => serveExport(c, route, options));
-    app.all(route.spec.path, (c) => {
-      c.header('Allow', 'GET');
-      return failWith(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use GET`);
-    });
+    app.all(route.spec.path, (c) => failWith(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use GET`, { headers: { Allow: 'GET' } }));
   }
 }
 
@@ -75,7 +72,7 @@ async function serveExport(c: Context<AppEnv>, route: ExportRoute, options: Expo
   const parsed = parseQuery(readQuery(c, route.procedure), route);
   if ('issues' in parsed) {
     const [first] = parsed.issues;
-    return failWith(c, 'BAD_REQUEST', first ? `${first.path || 'input'}: ${first.message}` : 'Invalid input', { issues: parsed.issues });
+    return failWith(c, 'BAD_REQUEST', first ? `${first.path || 'input'}: ${first.message}` : 'Invalid input', { details: { issues: parsed.issues } });
   }
   const { format, input } = parsed;
   const log = { requestId: c.get('requestId'), route: route.spec.path, format };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.js';
 import type { Logger } from '../logger.js';
+import { carriesEveryHeader } from '../response.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -20,12 +21,9 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     c.set('actor', null);
-    // Set before the handler runs, so the response is built with it: a header set on a finished
-    // response makes Hono rebuild it as a full fetch Response, twice, on every request.
-    c.header('x-request-id', requestId);
     await next();
-    // Responses made outside the context (the tRPC adapter's) did not get the prepared header.
-    if (!c.res.headers.has('x-request-id')) c.header('x-request-id', requestId);
+    // The app's JSON responses carry it already (`jsonResponse`); every other one gets it here.
+    if (!carriesEveryHeader(c.res)) c.res.headers.set('x-request-id', requestId);
     const actor = c.get('actor');
     logger.info('request', {
       requestId,

@@ -43,10 +43,8 @@ export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions)
       });
     }
     const methods = procedures.map((procedure) => procedure.route.method);
-    app.all(path, (c) => {
-      c.header('Allow', methods.join(', '));
-      return failWith(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${methods.join(' or ')}`);
-    });
+    const allow = { Allow: methods.join(', ') };
+    app.all(path, (c) => failWith(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${methods.join(' or ')}`, { headers: allow }));
   }
   app.all(`${options.prefix}/*`, (c) => failWith(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`));
 }
