@@ -6,9 +6,16 @@ import { type RawBuilder, sql } from 'kysely';
  */
 export interface Clock {
   now(): RawBuilder<Date>;
+  /**
+   * The values `now()` binds, in order: none for the database's clock, the instant for a fixed one.
+   * A statement compiled once per shape (`shapedQuery`) takes its shape and parameters from it.
+   */
+  parameters(): readonly unknown[];
 }
 
-export const databaseClock: Clock = { now: () => sql<Date>`now()` };
+const NO_PARAMETERS: readonly unknown[] = Object.freeze([]);
+
+export const databaseClock: Clock = { now: () => sql<Date>`now()`, parameters: () => NO_PARAMETERS };
 
 export interface FixedClock extends Clock {
   set(at: Date): void;
@@ -21,6 +28,7 @@ export function fixedClock(at: Date): FixedClock {
   let current = new Date(at);
   return {
     now: () => sql<Date>`${current.toISOString()}::timestamptz`,
+    parameters: () => [current.toISOString()],
     set: (next) => {
       current = new Date(next);
     },

@@ -4,6 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { selectAuditEntries, toAuditEntry } from '../audit-log/queries.js';
 import type { Clock } from '../clock.js';
 import { isoTimestamp, toIso } from '../pagination.js';
+import { shapedQuery } from '../statement-cache.js';
 import {
   type ListRunsInput,
   type ListRunsOutput,
@@ -17,7 +18,7 @@ import {
   type StuckRunsOutput,
   type WorkflowRunDto,
 } from './schemas.js';
-import { runsMatching } from './selection.js';
+import { pushRunFilterParameters, runFilterShape, runsMatching } from './selection.js';
 
 /**
  * The run columns every run answer shows, joined with the project's name, timestamps already as
@@ -76,7 +77,7 @@ export function toRunDto(row: RunRow): WorkflowRunDto {
  * that starts with it, so any page reads only its own rows.
  */
 export async function listRuns(db: Kysely<Database>, input: ListRunsInput, clock: Clock): Promise<ListRunsOutput> {
-  const rows = await runsPageQuery(db, input, clock).execute();
+  const rows = await RUNS_PAGE.execute(db, { input, clock });
   const { page, nextCursor } = RUNS_LIST.toPage(rows, input.limit);
   return { runs: page.map(toRunDto), nextCursor };
 }
@@ -86,12 +87,34 @@ export function runsPageQuery(db: Kysely<Database>, input: ListRunsInput, clock:
   return RUNS_LIST.paginate(selectRuns(db, input, clock), input);
 }
 
+/** A statement's input and the clock that decides which leases have expired. */
+interface ClockedInput<I> {
+  input: I;
+  clock: Clock;
+}
+
+/**
+ * The runs page, compiled once per shape (which filters are set, the clock's kind, whether there is
+ * a cursor); `statement-cache.test.ts` checks it against a fresh compile for every shape.
+ */
+export const RUNS_PAGE = shapedQuery({
+  shapeOf: ({ input, clock }: ClockedInput<ListRunsInput>) => `${runFilterShape(input, clock)}${input.cursor ? 'C' : ''}`,
+  build: (db, { input, clock }: ClockedInput<ListRunsInput>) => runsPageQuery(db, input, clock),
+  parametersOf: ({ input, clock }: ClockedInput<ListRunsInput>) => {
+    const parameters: unknown[] = [];
+    pushRunFilterParameters(parameters, input, clock);
+    if (input.cursor) parameters.push(input.cursor[0], input.cursor[1]);
+    parameters.push(input.limit + 1);
+    return parameters;
+  },
+});
+
 /**
  * Stuck runs (running, lease expired), oldest lease first: the partial indexes on running runs
  * keep this cheap however many runs have finished.
  */
 export async function listStuckRuns(db: Kysely<Database>, input: StuckRunsInput, clock: Clock): Promise<StuckRunsOutput> {
-  const rows = await stuckRunsQuery(db, input, clock).execute();
+  const rows = await STUCK_RUNS.execute(db, { input, clock });
   return {
     runs: rows.map((row) => ({
       id: row.id,
@@ -125,6 +148,18 @@ export function stuckRunsQuery(db: Kysely<Database>, input: StuckRunsInput, cloc
       .limit(input.limit)
   );
 }
+
+/** The stuck runs, compiled once per shape (with or without a project, the clock's kind). */
+export const STUCK_RUNS = shapedQuery({
+  shapeOf: ({ input, clock }: ClockedInput<StuckRunsInput>) => `${input.projectId ? 'P' : '-'}${clock.parameters().length}`,
+  build: (db, { input, clock }: ClockedInput<StuckRunsInput>) => stuckRunsQuery(db, input, clock),
+  parametersOf: ({ input, clock }: ClockedInput<StuckRunsInput>) => {
+    const parameters: unknown[] = [];
+    pushRunFilterParameters(parameters, { projectId: input.projectId, stuck: true }, clock);
+    parameters.push(input.limit);
+    return parameters;
+  },
+});
 
 /**
  * The workflows page's tabs in one statement, so every count comes from one snapshot: one count

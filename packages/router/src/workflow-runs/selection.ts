@@ -45,3 +45,28 @@ export function runsMatching(db: Kysely<Database>, filter: RunFilter, clock: Clo
     return eb.and(conditions);
   });
 }
+
+/**
+ * What `runsMatching`'s text depends on: which filters are set, and whether the clock binds a value.
+ * For statements compiled once per shape (`shapedQuery`); their tests compare them with fresh compiles.
+ */
+export function runFilterShape(filter: RunFilter, clock: Clock): string {
+  let shape = '';
+  shape += filter.projectId ? 'P' : '-';
+  shape += filter.status ? 'S' : '-';
+  shape += filter.actionId ? 'A' : '-';
+  shape += filter.requestedFrom ? 'F' : '-';
+  shape += filter.requestedTo ? 'T' : '-';
+  if (filter.stuck !== undefined) shape += `${filter.stuck ? 's' : 'n'}${clock.parameters().length}`;
+  return shape;
+}
+
+/** `runsMatching`'s parameters, in the order it binds them, appended to `into`. */
+export function pushRunFilterParameters(into: unknown[], filter: RunFilter, clock: Clock): void {
+  if (filter.projectId) into.push(filter.projectId);
+  if (filter.status) into.push(filter.status);
+  if (filter.actionId) into.push(filter.actionId);
+  if (filter.requestedFrom) into.push(filter.requestedFrom);
+  if (filter.requestedTo) into.push(filter.requestedTo);
+  if (filter.stuck !== undefined) into.push('running', ...clock.parameters());
+}

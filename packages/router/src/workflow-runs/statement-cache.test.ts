@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Clock, databaseClock, fixedClock } from '../clock.js';
+import { encodeCursor } from '../pagination.js';
+import { createProject, createRun, createStuckRun, createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { listRuns, listStuckRuns, RUNS_PAGE, runsPageQuery, STUCK_RUNS, stuckRunsQuery } from './queries.js';
+import { type ListRunsInput, type StuckRunsInput, ZListRunsInput, ZStuckRunsInput } from './schemas.js';
+
+let testDb: TestDatabase;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(() => testDb.destroy());
+
+const FLAGS = ['projectId', 'status', 'actionId', 'requestedFrom', 'requestedTo', 'cursor'] as const;
+
+/** Two clocks of each kind that differ in their value, so nothing of a fixed instant may end up in the cached text. */
+const CLOCKS: readonly (readonly [string, Clock, Clock])[] = [
+  ['the database clock', databaseClock, databaseClock],
+  ['a fixed clock', fixedClock(new Date('2026-01-05T10:00:00Z')), fixedClock(new Date('2026-02-06T11:30:00.250Z'))],
+];
+
+/** Every value of a shape, in two variants that differ in every value. */
+function rawInput(flags: number, stuck: boolean | undefined, variant: 0 | 1): Record<string, unknown> {
+  const v = <T>(a: T, b: T) => (variant === 0 ? a : b);
+  const values: Record<(typeof FLAGS)[number], unknown> = {
+    projectId: v('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'),
+    status: v('failed', 'running'),
+    actionId: v('recover_abandoned', 'send_digest'),
+    requestedFrom: v('2026-01-01T00:00:00Z', '2026-01-02T03:04:05.123456+02:00'),
+    requestedTo: v('2026-03-01T00:00:00Z', '2026-04-01T00:00:00.5Z'),
+    cursor: encodeCursor('workflow-runs', [
+      v('2026-01-02T03:04:05.123456Z', '2026-02-03T04:05:06Z'),
+      v('00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'),
+    ]),
+  };
+  const input: Record<string, unknown> = { limit: v(50, 200) };
+  FLAGS.forEach((flag, bit) => {
+    if (flags & (1 << bit)) input[flag] = values[flag];
+  });
+  if (stuck !== undefined) input.stuck = stuck;
+  return input;
+}
+
+/** Every shape seen, with the fresh SQL of its inputs: two inputs that compile differently must never share a shape. */
+const sqlOfShape = new Map<string, string>();
+
+function expectSame(
+  label: unknown,
+  shape: string,
+  cached: { sql: string; parameters: readonly unknown[] },
+  fresh: { sql: string; parameters: readonly unknown[] },
+) {
+  expect(sqlOfShape.get(shape) ?? fresh.sql).toBe(fresh.sql);
+  sqlOfShape.set(shape, fresh.sql);
+  if (cached.sql !== fresh.sql || JSON.stringify(cached.parameters) !== JSON.stringify(fresh.parameters)) {
+    expect({ label, sql: cached.sql, parameters: cached.parameters }).toEqual({ label, sql: fresh.sql, parameters: fresh.parameters });
+  }
+}
+
+describe('the runs page statement, compiled once per shape', () => {
+  it('equals a fresh compile, SQL and parameters, for every combination of filters, stuck, cursor and kind of clock', () => {
+    const { db } = testDb;
+    for (const [clockName, firstClock, secondClock] of CLOCKS) {
+      for (let flags = 0; flags < 1 << FLAGS.length; flags++) {
+        for (const stuck of [undefined, true, false]) {
+          const first: ListRunsInput = ZListRunsInput.parse(rawInput(flags, stuck, 0));
+          const second: ListRunsInput = ZListRunsInput.parse(rawInput(flags, stuck, 1));
+          const shape = RUNS_PAGE.shapeOf({ input: second, clock: secondClock });
+          expect(RUNS_PAGE.shapeOf({ input: first, clock: firstClock })).toBe(shape);
+          RUNS_PAGE.compiled(db, { input: first, clock: firstClock });
+          const cached = RUNS_PAGE.compiled(db, { input: second, clock: secondClock });
+          expectSame({ clockName, flags, stuck }, shape, cached, runsPageQuery(db, second, secondClock).compile());
+        }
+      }
+    }
+  });
+
+  it('answers what a fresh query answers, also as a fixed clock moves past a lease', async () => {
+    const { db } = testDb;
+    const project = await createProject(db, { name: 'Runs cache' });
+    const stuck = await createStuckRun(db, project.id, { lease_expires_at: new Date('2026-01-10T12:00:00Z'), requested_at: new Date('2026-01-10T11:00:00Z') });
+    await createRun(db, project.id, { status: 'failed', requested_at: new Date('2026-01-10T10:00:00Z') });
+    const clock = fixedClock(new Date('2026-01-10T11:59:00Z'));
+    const input = ZListRunsInput.parse({ projectId: project.id, stuck: true });
+    expect((await listRuns(db, input, clock)).runs).toEqual([]);
+    clock.set(new Date('2026-01-10T12:01:00Z'));
+    expect((await listRuns(db, input, clock)).runs.map((run) => run.id)).toEqual([stuck.id]);
+    const notStuck = ZListRunsInput.parse({ projectId: project.id, stuck: false, limit: 1 });
+    const page = await listRuns(db, notStuck, clock);
+    const fresh = await runsPageQuery(db, notStuck, clock).execute();
+    expect(page.runs.map((run) => run.id)).toEqual(fresh.slice(0, 1).map((row) => row.id));
+    expect(page.nextCursor).toBeNull();
+  });
+});
+
+describe('the stuck runs statement, compiled once per shape', () => {
+  it('equals a fresh compile with and without a project, for either kind of clock', () => {
+    const { db } = testDb;
+    for (const [clockName, firstClock, secondClock] of CLOCKS) {
+      for (const projectIds of [[], ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002']]) {
+        const [first, second]: StuckRunsInput[] = [0, 1].map((i) =>
+          ZStuckRunsInput.parse({ limit: 10 + i, ...(projectIds[i] ? { projectId: projectIds[i] } : {}) }),
+        );
+        if (!first || !second) throw new Error('two inputs');
+        const shape = STUCK_RUNS.shapeOf({ input: second, clock: secondClock });
+        expect(STUCK_RUNS.shapeOf({ input: first, clock: firstClock })).toBe(shape);
+        STUCK_RUNS.compiled(db, { input: first, clock: firstClock });
+        const cached = STUCK_RUNS.compiled(db, { input: second, clock: secondClock });
+        expectSame({ clockName, projectIds }, `stuck:${shape}`, cached, stuckRunsQuery(db, second, secondClock).compile());
+      }
+    }
+  });
+
+  it('answers the runs whose lease has expired by the clock of this call', async () => {
+    const { db } = testDb;
+    const project = await createProject(db, { name: 'Stuck cache' });
+    const run = await createStuckRun(db, project.id, { lease_expires_at: new Date('2026-03-01T12:00:00Z') });
+    const clock = fixedClock(new Date('2026-03-01T11:00:00Z'));
+    const input = ZStuckRunsInput.parse({ projectId: project.id });
+    expect((await listStuckRuns(db, input, clock)).runs).toEqual([]);
+    clock.advance(2 * 60 * 60 * 1000);
+    expect((await listStuckRuns(db, input, clock)).runs.map((stuck) => stuck.id)).toEqual([run.id]);
+  });
+});
