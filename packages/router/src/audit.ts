@@ -2,6 +2,7 @@ import type { Database, JsonValue } from '@runhub/db';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { WriteContext } from './context.js';
+import { shapedQuery } from './statement-cache.js';
 
 /** Why an operator made a change, kept in the audit log: every write takes one (SPEC §3.2: 1–1000 characters after trimming). */
 export const zReason = z.string().trim().min(1, 'reason must not be empty').max(1000);
@@ -51,19 +52,36 @@ export async function auditedWrite<T>(ctx: WriteContext, change: (trx: Transacti
   });
 }
 
+/** An audit row as inserted; every column named, so one entry always compiles to the same statement. */
+interface AuditRow {
+  admin_id: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  reason: string;
+  details: string;
+  request_id: string | null;
+}
+
+/** The audit rows' insert; compiled once for one row (a single write's). */
+export const AUDIT_INSERT = shapedQuery({
+  shapeOf: (rows: readonly AuditRow[]) => (rows.length === 1 ? 'one' : undefined),
+  build: (db, rows: readonly AuditRow[]) => db.insertInto('admin_audit_log').values([...rows]),
+  parametersOf: (rows: readonly AuditRow[]) =>
+    rows.flatMap((row) => [row.admin_id, row.action, row.target_type, row.target_id, row.reason, row.details, row.request_id]),
+});
+
 async function insertAuditRows(trx: Transaction<Database>, ctx: WriteContext, entries: readonly AuditEntry[]): Promise<void> {
-  await trx
-    .insertInto('admin_audit_log')
-    .values(
-      entries.map((entry) => ({
-        admin_id: ctx.actor.adminId,
-        action: entry.action,
-        target_type: entry.targetType,
-        target_id: entry.targetId,
-        reason: entry.reason,
-        details: JSON.stringify(entry.details ?? {}),
-        request_id: ctx.requestId,
-      })),
-    )
-    .execute();
+  await AUDIT_INSERT.execute(
+    trx,
+    entries.map((entry) => ({
+      admin_id: ctx.actor.adminId,
+      action: entry.action,
+      target_type: entry.targetType,
+      target_id: entry.targetId,
+      reason: entry.reason,
+      details: JSON.stringify(entry.details ?? {}),
+      request_id: ctx.requestId ?? null,
+    })),
+  );
 }

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_INSERT } from '../audit.js';
 import { type Clock, databaseClock, fixedClock } from '../clock.js';
 import { encodeCursor } from '../pagination.js';
 import { createProject, createRun, createStuckRun, createTestDatabase, type TestDatabase } from '../testing/index.js';
 import { listRuns, listStuckRuns, RUNS_PAGE, runsPageQuery, STUCK_RUNS, stuckRunsQuery } from './queries.js';
 import { type ListRunsInput, type StuckRunsInput, ZListRunsInput, ZStuckRunsInput } from './schemas.js';
+import { CREATE_RETRIES, RETRIES_OF, RUN_STATES } from './writes.js';
 
 let testDb: TestDatabase;
 
@@ -123,3 +125,66 @@ describe('the stuck runs statement, compiled once per shape', () => {
     expect((await listStuckRuns(db, input, clock)).runs.map((stuck) => stuck.id)).toEqual([run.id]);
   });
 });
+
+const RUN_IDS = ['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000b2'] as const;
+
+describe("a single write's statements, compiled once per shape", () => {
+  /** Primes the statement with `first`, then asks for `second`: SQL and parameters must be a fresh compile's. */
+  function expectCachedEqualsFresh<I>(
+    statement: {
+      compiled(db: TestDatabase['db'], input: I): CompiledLike;
+      fresh(db: TestDatabase['db'], input: I): CompiledLike;
+      shapeOf(input: I): string | undefined;
+    },
+    first: I,
+    second: I,
+  ): void {
+    const { db } = testDb;
+    expect(statement.shapeOf(first)).toBeDefined();
+    expect(statement.shapeOf(first)).toBe(statement.shapeOf(second));
+    statement.compiled(db, first);
+    const cached = statement.compiled(db, second);
+    const fresh = statement.fresh(db, second);
+    expect({ sql: cached.sql, parameters: cached.parameters }).toEqual({ sql: fresh.sql, parameters: fresh.parameters });
+  }
+
+  it('reads or locks one run, under either kind of clock', () => {
+    for (const [, firstClock, secondClock] of CLOCKS) {
+      for (const lock of [true, false]) {
+        expectCachedEqualsFresh(RUN_STATES, { ids: [RUN_IDS[0]], lock, clock: firstClock }, { ids: [RUN_IDS[1]], lock, clock: secondClock });
+      }
+    }
+    expect(RUN_STATES.shapeOf({ ids: [RUN_IDS[0]], lock: true, clock: databaseClock })).not.toBe(
+      RUN_STATES.shapeOf({ ids: [RUN_IDS[0]], lock: false, clock: databaseClock }),
+    );
+    expect(RUN_STATES.shapeOf({ ids: [...RUN_IDS], lock: true, clock: databaseClock })).toBeUndefined();
+  });
+
+  it("reads one run's retries and creates one retry, under either kind of clock", () => {
+    expectCachedEqualsFresh(RETRIES_OF, [RUN_IDS[0]], [RUN_IDS[1]]);
+    for (const [, firstClock, secondClock] of CLOCKS) {
+      expectCachedEqualsFresh(CREATE_RETRIES, { ids: [RUN_IDS[0]], clock: firstClock }, { ids: [RUN_IDS[1]], clock: secondClock });
+    }
+    expect(CREATE_RETRIES.shapeOf({ ids: [...RUN_IDS], clock: databaseClock })).toBeUndefined();
+  });
+
+  it('inserts one audit row, with or without a target and a request id', () => {
+    const row = (variant: 0 | 1, target: string | null, requestId: string | null) => ({
+      admin_id: `admin-${variant}`,
+      action: variant === 0 ? 'workflow_run.retry' : 'workflow_run.cancel',
+      target_type: 'workflow_run',
+      target_id: target,
+      reason: `reason ${variant}`,
+      details: JSON.stringify({ variant }),
+      request_id: requestId,
+    });
+    expectCachedEqualsFresh(AUDIT_INSERT, [row(0, RUN_IDS[0], 'req-1')], [row(1, null, null)]);
+    expectCachedEqualsFresh(AUDIT_INSERT, [row(0, null, null)], [row(1, RUN_IDS[1], 'req-2')]);
+    expect(AUDIT_INSERT.shapeOf([row(0, null, null), row(1, null, null)])).toBeUndefined();
+  });
+});
+
+interface CompiledLike {
+  sql: string;
+  parameters: readonly unknown[];
+}

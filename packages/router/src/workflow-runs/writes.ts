@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { WriteContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { cursorTime } from '../pagination.js';
+import { shapedQuery } from '../statement-cache.js';
 import type { CancelRunOutput, RetryRunOutput, RunWriteInput } from './schemas.js';
 import { isStuck, runsMatching } from './selection.js';
 
@@ -50,21 +51,43 @@ export function selectRunStates(runs: ReturnType<typeof runsMatching>, clock: Cl
   ]);
 }
 
+/** The retries of a run: the statement of a single retry or cancel, compiled once. */
+export const RETRIES_OF = shapedQuery({
+  shapeOf: (runIds: readonly string[]) => (runIds.length === 1 ? 'one' : undefined),
+  build: (db, runIds: readonly string[]) => db.selectFrom('workflow_runs').select(['id', 'retry_of']).where('retry_of', 'in', runIds),
+  parametersOf: (runIds: readonly string[]) => runIds,
+});
+
 /** The retries of `runIds`, read in their own statement: after a lock wait, the locking statement's snapshot predates them. */
 export async function withRetries(trx: Transaction<Database>, rows: readonly Omit<RunState, 'retryId'>[]): Promise<RunState[]> {
   if (rows.length === 0) return [];
-  const retries = await trx
-    .selectFrom('workflow_runs')
-    .select(['id', 'retry_of'])
-    .where(
-      'retry_of',
-      'in',
-      rows.map((row) => row.id),
-    )
-    .execute();
+  const retries = await RETRIES_OF.execute(
+    trx,
+    rows.map((row) => row.id),
+  );
   const retryOf = new Map(retries.map((retry) => [retry.retry_of, retry.id]));
   return rows.map((row) => ({ ...row, retryId: retryOf.get(row.id) ?? null }));
 }
+
+interface RunStatesInput {
+  ids: readonly string[];
+  lock: boolean;
+  clock: Clock;
+}
+
+/** The runs `ids` names as a write decides on them; compiled once for one run (a single retry or cancel) per kind of read and clock. */
+export const RUN_STATES = shapedQuery({
+  shapeOf: ({ ids, lock, clock }: RunStatesInput) => (ids.length === 1 ? `${lock ? 'lock' : 'read'}${clock.parameters().length}` : undefined),
+  build: (db, { ids, lock, clock }: RunStatesInput) => {
+    const query = selectRunStates(runsMatching(db, {}, clock), clock)
+      .where('r.id', 'in', ids)
+      .orderBy('r.requested_at')
+      .orderBy('r.id');
+    return lock ? query.forUpdate() : query;
+  },
+  // The stuck flag's two values come first: it is in the select list.
+  parametersOf: ({ ids, clock }: RunStatesInput) => ['running', ...clock.parameters(), ...ids],
+});
 
 /**
  * Reads the runs `ids` names, oldest `requested_at` first, then id. With `lock`, each is locked
@@ -73,12 +96,44 @@ export async function withRetries(trx: Transaction<Database>, rows: readonly Omi
  */
 export async function readRuns(trx: Transaction<Database>, ids: readonly string[], clock: Clock, options: { lock: boolean }): Promise<RunState[]> {
   if (ids.length === 0) return [];
-  const query = selectRunStates(runsMatching(trx, {}, clock), clock)
-    .where('r.id', 'in', ids)
-    .orderBy('r.requested_at')
-    .orderBy('r.id');
-  return withRetries(trx, await (options.lock ? query.forUpdate() : query).execute());
+  return withRetries(trx, await RUN_STATES.execute(trx, { ids, lock: options.lock, clock }));
 }
+
+interface CreateRetriesInput {
+  ids: readonly string[];
+  clock: Clock;
+}
+
+/** The retries of locked runs in one statement; compiled once for one run (a single retry) per kind of clock. */
+export const CREATE_RETRIES = shapedQuery({
+  shapeOf: ({ ids, clock }: CreateRetriesInput) => (ids.length === 1 ? `one${clock.parameters().length}` : undefined),
+  build: (db, { ids, clock }: CreateRetriesInput) =>
+    // Copied in SQL, so params reach the new run exactly as stored (no JSON round trip through JS numbers).
+    db
+      .insertInto('workflow_runs')
+      .columns(['project_id', 'action_id', 'status', 'idempotency_key', 'requested_at', 'attempts', 'max_attempts', 'params', 'retry_of'])
+      .expression((eb) =>
+        eb
+          .selectFrom('workflow_runs as o')
+          .select([
+            'o.project_id',
+            'o.action_id',
+            sql<'queued'>`'queued'`.as('status'),
+            // Unique per project: the original's id is in it, and a run has at most one retry.
+            sql<string>`o.idempotency_key || ':retry:' || o.id::text`.as('idempotency_key'),
+            clock.now().as('requested_at'),
+            sql<number>`0`.as('attempts'),
+            'o.max_attempts',
+            'o.params',
+            'o.id as retry_of',
+          ])
+          .where('o.id', 'in', ids),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .returning(['id', 'retry_of']),
+  // The clock is in the select list, the ids in its where clause.
+  parametersOf: ({ ids, clock }: CreateRetriesInput) => [...clock.parameters(), ...ids],
+});
 
 /**
  * Creates one retry per run (SPEC §3.2), in one statement: a queued run with the original's
@@ -90,30 +145,7 @@ export async function readRuns(trx: Transaction<Database>, ids: readonly string[
 export async function createRetries<T extends readonly RunState[]>(trx: Transaction<Database>, clock: Clock, runs: T): Promise<{ [K in keyof T]: Retried }> {
   const ids = runs.map((run) => run.id);
   if (ids.length === 0) return [] as unknown as { [K in keyof T]: Retried };
-  // Copied in SQL, so params reach the new run exactly as stored (no JSON round trip through JS numbers).
-  const created = await trx
-    .insertInto('workflow_runs')
-    .columns(['project_id', 'action_id', 'status', 'idempotency_key', 'requested_at', 'attempts', 'max_attempts', 'params', 'retry_of'])
-    .expression((eb) =>
-      eb
-        .selectFrom('workflow_runs as o')
-        .select([
-          'o.project_id',
-          'o.action_id',
-          sql<'queued'>`'queued'`.as('status'),
-          // Unique per project: the original's id is in it, and a run has at most one retry.
-          sql<string>`o.idempotency_key || ':retry:' || o.id::text`.as('idempotency_key'),
-          clock.now().as('requested_at'),
-          sql<number>`0`.as('attempts'),
-          'o.max_attempts',
-          'o.params',
-          'o.id as retry_of',
-        ])
-        .where('o.id', 'in', ids),
-    )
-    .onConflict((oc) => oc.doNothing())
-    .returning(['id', 'retry_of'])
-    .execute();
+  const created = await CREATE_RETRIES.execute(trx, { ids, clock });
   const newRunIds = new Map(created.map((row) => [row.retry_of ?? '', row.id]));
   const refused = ids.find((id) => !newRunIds.has(id));
   if (refused) throw await insertConflict(trx, refused);
