@@ -73,7 +73,8 @@ describe('GET /v1/admin/inhouse/workflow-runs over REST', () => {
   });
 
   it('answers 413 in the envelope for a body over 64 KiB', async () => {
-    const response = await h.app.request(RUNS, {
+    const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
+    const response = await h.app.request(`${RUNS}/${run.id}/cancel`, {
       method: 'POST',
       headers: tokenHeaders({ 'content-type': 'application/json' }),
       body: JSON.stringify({ reason: 'x'.repeat(70_000) }),

@@ -1,6 +1,6 @@
 import type { Database } from '@runhub/db';
 import { type AuthConfig, appRouter, type Clock, type RollupAccess } from '@runhub/router';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { type Kysely, sql } from 'kysely';
@@ -19,6 +19,7 @@ import { identify, requireCredentials } from './middleware/admin-auth.js';
 import { requestLog } from './middleware/request-log.js';
 import { secureHeaders } from './middleware/secure-headers.js';
 import { mountApiDocs } from './openapi/mount.js';
+import { declaresMoreThan } from './request-body.js';
 import type { ContextDependencies } from './request-context.js';
 import { jsonResponse } from './response.js';
 import { mountRestAdapter } from './rest/adapter.js';
@@ -82,10 +83,17 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       }),
     );
   }
-  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => failWith(c, 'PAYLOAD_TOO_LARGE', `The body exceeds ${MAX_BODY_BYTES} bytes`) });
+  const tooLarge = (c: Context<AppEnv>) => failWith(c, 'PAYLOAD_TOO_LARGE', `The body exceeds ${MAX_BODY_BYTES} bytes`);
+  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   // Asking a GET for its body makes @hono/node-server build a full fetch Request (with an
-  // AbortController) for every read; GET and HEAD carry no body to limit.
-  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // AbortController) for every read; GET and HEAD carry no body to limit. Under the admin prefix the
+  // REST adapter reads and bounds the bodies itself, from node's stream (`readBodyText`); a declared
+  // length over the bound is refused here all the same, before the route.
+  app.use('*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    if (c.req.path.startsWith(`${ADMIN_PREFIX}/`)) return declaresMoreThan(c, MAX_BODY_BYTES) ? Promise.resolve(tooLarge(c)) : next();
+    return limitBody(c, next);
+  });
 
   app.get('/healthz', (c) => jsonResponse(c, 200, { ok: true }));
   app.get('/readyz', async (c) => {
@@ -106,7 +114,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(`${ADMIN_PREFIX}/*`, identify(options.auth), requireCredentials());
   // Before the REST adapter: `/workflow-runs/export` must win over `/workflow-runs/:id`.
   mountExports(app, { procedures, context, logger, ...(options.exportPageSize ? { pageSize: options.exportPageSize } : {}) });
-  mountRestAdapter(app, { procedures, context, logger, prefix: ADMIN_PREFIX });
+  mountRestAdapter(app, { procedures, context, logger, prefix: ADMIN_PREFIX, maxBodyBytes: MAX_BODY_BYTES });
 
   app.notFound((c) => failWith(c, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

@@ -4,6 +4,6 @@
  * reported the body's stream as aborted. Not a server error: nobody is waiting for the answer.
  */
 export function isClientAbort(error: unknown, request: Request): boolean {
-  if (request.signal.aborted) return true;
-  return error instanceof Error && (error as { code?: unknown }).code === 'ECONNRESET' && error.message === 'aborted';
+  if (error instanceof Error && (error as { code?: unknown }).code === 'ECONNRESET' && error.message === 'aborted') return true;
+  return request.signal.aborted;
 }

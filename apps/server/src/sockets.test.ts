@@ -84,6 +84,62 @@ describe('a body whose client goes away', () => {
   });
 });
 
+/** Sends a raw request and answers what came back before the server closed or answered: the status line and the body. */
+async function exchange(request: string, body: string | readonly string[]): Promise<{ status: number; text: string }> {
+  const socket = await open();
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString()));
+  socket.write(request);
+  for (const part of typeof body === 'string' ? [body] : body) if (!socket.destroyed) socket.write(part);
+  await until(() => /\r\n\r\n[\s\S]*\}/.test(received) || socket.destroyed, 'an answer');
+  socket.destroy();
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1]);
+  return { status, text: received.slice(received.indexOf('\r\n\r\n') + 4) };
+}
+
+describe("a write body over a real socket, read from node's stream", () => {
+  const head = (path: string, framing: string) =>
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nx-sheen-admin-token: ${ADMIN_TOKEN}\r\nConnection: close\r\n${framing}\r\n`;
+  const chunked = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+
+  it('takes a complete chunked body, in pieces, with multi-byte characters split between them', async () => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
+    const reason = 'Kunde möchte stornieren: “duplicate” ✓';
+    const bytes = Buffer.from(JSON.stringify({ reason }));
+    const cut = bytes.indexOf(Buffer.from('ö')) + 1; // inside the two bytes of ö
+    const parts = [bytes.subarray(0, cut), bytes.subarray(cut)].map((part) => `${part.length.toString(16)}\r\n${part.toString('latin1')}\r\n`);
+    const socket = await open();
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    socket.write(head(`/v1/admin/inhouse/workflow-runs/${run.id}/cancel`, 'Transfer-Encoding: chunked\r\n'));
+    for (const part of parts) socket.write(Buffer.from(part, 'latin1'));
+    socket.write('0\r\n\r\n');
+    await until(() => received.includes('"ok":true') || received.includes('"ok":false'), 'the answer');
+    socket.destroy();
+    expect(received).toMatch(/^HTTP\/1\.1 200/);
+    const audit = await h.testDb.db.selectFrom('admin_audit_log').select('reason').where('target_id', '=', run.id).execute();
+    expect(audit).toEqual([{ reason }]);
+  });
+
+  it('refuses a declared Content-Length over 64 KiB with 413 before reading it', async () => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
+    const answer = await exchange(head(`/v1/admin/inhouse/workflow-runs/${run.id}/cancel`, 'Content-Length: 70000\r\n'), '{"reason":');
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.text)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  it('stops reading a chunked body at 64 KiB and answers 413, changing nothing', async () => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
+    const filler = chunked('x'.repeat(16 * 1024));
+    const answer = await exchange(head(`/v1/admin/inhouse/workflow-runs/${run.id}/cancel`, 'Transfer-Encoding: chunked\r\n'), [
+      chunked('{"reason":"'),
+      ...Array.from({ length: 5 }, () => filler),
+    ]);
+    expect(answer.status).toBe(413);
+    expect((await h.testDb.db.selectFrom('workflow_runs').select('status').where('id', '=', run.id).executeTakeFirstOrThrow()).status).toBe('queued');
+  });
+});
+
 describe('a client too slow to send its headers (slow loris)', () => {
   it('is cut off once HTTP_HEADERS_TIMEOUT_MS has passed, however it trickles', async () => {
     const socket = await open();

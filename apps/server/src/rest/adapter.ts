@@ -4,6 +4,7 @@ import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { fail, failWith, ok } from '../envelope.js';
 import { errorFields, type Logger } from '../logger.js';
+import { BODY_TOO_LARGE, readBodyText } from '../request-body.js';
 import { type ContextDependencies, requestContext } from '../request-context.js';
 import type { RestProcedure } from './routes.js';
 
@@ -13,6 +14,8 @@ export interface RestAdapterOptions {
   logger: Logger;
   /** The admin prefix under which unknown paths answer 404 in the envelope. */
   prefix: string;
+  /** The largest body a write takes (413 beyond it); the adapter reads and bounds bodies itself (`readBodyText`). */
+  maxBodyBytes: number;
 }
 
 /**
@@ -29,7 +32,7 @@ export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions)
   for (const [path, procedures] of byPath) {
     for (const procedure of procedures) {
       app.on(procedure.route.method, path, async (c) => {
-        const input = await readInput(c, procedure);
+        const input = await readInput(c, procedure, options.maxBodyBytes);
         if (input instanceof Response) return input;
         try {
           return ok(c, await procedure.call(requestContext(c, options.context), input));
@@ -50,11 +53,12 @@ export function mountRestAdapter(app: Hono<AppEnv>, options: RestAdapterOptions)
 }
 
 /** The procedure's raw input, or the 400 response for a body that is not a JSON object. */
-async function readInput(c: Context<AppEnv>, procedure: RestProcedure): Promise<Record<string, unknown> | Response> {
+async function readInput(c: Context<AppEnv>, procedure: RestProcedure, maxBodyBytes: number): Promise<Record<string, unknown> | Response> {
   const params = c.req.param() as Record<string, string>;
   if (procedure.route.method === 'GET') return { ...readQuery(c, procedure), ...params };
 
-  const text = await c.req.text();
+  const text = await readBodyText(c, maxBodyBytes);
+  if (text === BODY_TOO_LARGE) return failWith(c, 'PAYLOAD_TOO_LARGE', `The body exceeds ${maxBodyBytes} bytes`);
   if (text.trim() === '') return { ...params };
   const contentType = c.req.header('content-type') ?? '';
   // application/json exactly, with parameters (charset) or none: not application/json-seq, nor any +json type.
