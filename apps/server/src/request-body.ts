@@ -23,10 +23,15 @@ export async function readBodyText(c: Context<AppEnv>, maxBytes: number): Promis
   if (declaresMoreThan(c, maxBytes)) return BODY_TOO_LARGE;
   const incoming = (c.env as NodeBindings | undefined)?.incoming;
   if (!incoming || incoming.readableDidRead || incoming.readableEnded) {
+    // Outside @hono/node-server the body is read whole, then measured: only tests run the app so.
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     return bytes.byteLength > maxBytes ? BODY_TOO_LARGE : new TextDecoder().decode(bytes);
   }
   return readIncoming(incoming, maxBytes);
+}
+
+function clientGone(): Error {
+  return Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
 }
 
 /** Whether the request's `Content-Length` (without a `Transfer-Encoding`, which would override it) is over `maxBytes`. */
@@ -37,6 +42,11 @@ export function declaresMoreThan(c: Context<AppEnv>, maxBytes: number): boolean 
 
 function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string | typeof BODY_TOO_LARGE> {
   return new Promise((resolve, reject) => {
+    // Gone before the handler ran (a session check awaits): no event will come any more.
+    if (incoming.destroyed || incoming.errored) {
+      reject(clientGone());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const settle = () => {
@@ -58,7 +68,8 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
     };
     const onEnd = () => {
       settle();
-      resolve(Buffer.concat(chunks, size).toString('utf8'));
+      // As the fetch Request's text() decodes: UTF-8, a leading byte-order mark dropped.
+      resolve(new TextDecoder().decode(Buffer.concat(chunks, size)));
     };
     const onError = (error: Error) => {
       settle();
@@ -67,7 +78,7 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
     // Closed before its end without an error event: the client went away all the same.
     const onClose = () => {
       settle();
-      reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+      reject(clientGone());
     };
     incoming.on('data', onData);
     incoming.on('end', onEnd);

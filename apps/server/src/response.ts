@@ -28,7 +28,8 @@ const complete = new WeakSet<Response>();
  * A JSON response with every header the middlewares would add (the security block, the request
  * id) in one plain record: `@hono/node-server` writes a record as it is, where a fetch `Headers`
  * (what `c.header()` and `c.json()` build) is filled, validated and sorted on every request.
- * `extra` adds headers of its own (a 405's `Allow`).
+ * `extra` adds headers of its own (a 405's `Allow`): a header set with `c.header()` before is not
+ * carried over (one written to `c.res.headers`, as the CORS middleware does, is: Hono merges it).
  */
 export function jsonResponse(c: Context<AppEnv>, status: number, value: unknown, extra?: Readonly<Record<string, string>>): Response {
   const requestId = c.get('requestId');

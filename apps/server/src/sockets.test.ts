@@ -121,11 +121,45 @@ describe("a write body over a real socket, read from node's stream", () => {
     expect(audit).toEqual([{ reason }]);
   });
 
-  it('refuses a declared Content-Length over 64 KiB with 413 before reading it', async () => {
+  it('refuses a declared Content-Length over 64 KiB with 413 before reading it, before the route and its credentials', async () => {
     const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
     const answer = await exchange(head(`/v1/admin/inhouse/workflow-runs/${run.id}/cancel`, 'Content-Length: 70000\r\n'), '{"reason":');
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.text)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+    const anonymous = head(`/v1/admin/inhouse/workflow-runs/${run.id}/cancel`, 'Content-Length: 70000\r\n').replace(
+      `x-sheen-admin-token: ${ADMIN_TOKEN}\r\n`,
+      '',
+    );
+    expect((await exchange(anonymous, '{"reason":')).status).toBe(413);
+  });
+
+  it('takes a body that starts with a byte-order mark, as the fetch Request would', async () => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
+    const body = `\uFEFF${JSON.stringify({ reason: 'with a BOM' })}`;
+    const answer = await exchange(head(`/v1/admin/inhouse/workflow-runs/${run.id}/cancel`, `Content-Length: ${Buffer.byteLength(body)}\r\n`), body);
+    expect(answer.status).toBe(200);
+  });
+
+  it('keeps the connection usable after a chunked body over 64 KiB was refused', async () => {
+    const run = await createRun(h.testDb.db, projectId, { status: 'queued' });
+    const socket = await open();
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    const keepAlive = head(`/v1/admin/inhouse/workflow-runs/${run.id}/cancel`, 'Transfer-Encoding: chunked\r\n').replace(
+      'Connection: close',
+      'Connection: keep-alive',
+    );
+    socket.write(keepAlive);
+    for (let i = 0; i < 5; i++) socket.write(chunked('x'.repeat(16 * 1024)));
+    socket.write('0\r\n\r\n');
+    await until(() => received.includes('PAYLOAD_TOO_LARGE') || socket.destroyed, 'the 413');
+    expect(received).toMatch(/^HTTP\/1\.1 413/);
+    // The server either drained the rest and answers the next request on this connection, or closed it: never a hang.
+    if (!socket.destroyed) {
+      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await until(() => /HTTP\/1\.1 200/.test(received) || socket.destroyed, 'the next answer or the close');
+    }
+    socket.destroy();
   });
 
   it('stops reading a chunked body at 64 KiB and answers 413, changing nothing', async () => {

@@ -11,11 +11,13 @@ export interface Clock {
    * A statement compiled once per shape (`shapedQuery`) takes its shape and parameters from it.
    */
   parameters(): readonly unknown[];
+  /** Names the SQL `now()` writes, so that two clocks of one kind compile to the same statement text. */
+  readonly kind: string;
 }
 
 const NO_PARAMETERS: readonly unknown[] = Object.freeze([]);
 
-export const databaseClock: Clock = { now: () => sql<Date>`now()`, parameters: () => NO_PARAMETERS };
+export const databaseClock: Clock = { now: () => sql<Date>`now()`, parameters: () => NO_PARAMETERS, kind: 'database' };
 
 export interface FixedClock extends Clock {
   set(at: Date): void;
@@ -29,6 +31,7 @@ export function fixedClock(at: Date): FixedClock {
   return {
     now: () => sql<Date>`${current.toISOString()}::timestamptz`,
     parameters: () => [current.toISOString()],
+    kind: 'fixed',
     set: (next) => {
       current = new Date(next);
     },

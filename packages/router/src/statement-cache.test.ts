@@ -43,6 +43,16 @@ describe('shapedQuery', () => {
     expect(builds()).toBe(1);
   });
 
+  it('never serves a database with plugins from the cache: they rewrite each query', async () => {
+    const { db } = testDb;
+    const { statement, builds } = countedStatement();
+    await statement.execute(db, [1]);
+    const scoped = db.withSchema('public');
+    expect(await statement.execute(scoped, [2])).toEqual([{ v0: 2 }]);
+    await statement.execute(scoped, [3]);
+    expect(builds()).toBe(3);
+  });
+
   it('builds an input without a shape afresh every time', async () => {
     const { db } = testDb;
     const { statement, builds } = countedStatement();

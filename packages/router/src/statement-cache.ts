@@ -28,23 +28,26 @@ export interface ShapedQuery<I, Row, S extends string | undefined = string> {
 
 /** Kysely's `getExecutor()`, which it marks internal: a transaction's executor shares its database's adapter. */
 interface WithExecutor {
-  getExecutor(): { readonly adapter: object };
+  getExecutor(): { readonly adapter: object; readonly plugins: readonly unknown[] };
 }
 
 /**
  * The cache's key: the database's dialect adapter, which its transactions share, so a write's
  * statements in a transaction are compiled once too (`statement-cache.test.ts` fails if Kysely
- * stops sharing it).
+ * stops sharing it). None for a database with plugins (`withSchema`, `withPlugin`): they rewrite
+ * each query before it is compiled, and share the adapter of the database they came from.
  */
-function cacheKeyOf(db: Kysely<Database>): object {
-  return (db as unknown as WithExecutor).getExecutor().adapter;
+function cacheKeyOf(db: Kysely<Database>): object | undefined {
+  const executor = (db as unknown as WithExecutor).getExecutor();
+  return executor.plugins.length === 0 ? executor.adapter : undefined;
 }
 
 /**
  * A hot query compiled once per shape: the first input of a shape builds and compiles it with
  * Kysely; later ones reuse that SQL text with their own parameters (`parametersOf`), which spares
  * building and compiling the query tree on every request (35 µs and 25 KB of garbage on a list page).
- * One cache per database (and its transactions), as a database's dialect decides the text.
+ * One cache per database (and its transactions), as a database's dialect decides the text. The
+ * cache holds only what the dialect's compiler would write again, nothing a request could observe.
  */
 export function shapedQuery<I, Row, S extends string | undefined = string>(spec: ShapedQuerySpec<I, Row, S>): ShapedQuery<I, Row, S> {
   const caches = new WeakMap<object, Map<string, string>>();
@@ -53,6 +56,7 @@ export function shapedQuery<I, Row, S extends string | undefined = string>(spec:
     const shape = spec.shapeOf(input);
     if (shape === undefined) return fresh(db, input);
     const key = cacheKeyOf(db);
+    if (key === undefined) return fresh(db, input);
     let cache = caches.get(key);
     if (!cache) {
       cache = new Map();

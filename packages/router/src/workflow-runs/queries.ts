@@ -151,7 +151,7 @@ export function stuckRunsQuery(db: Kysely<Database>, input: StuckRunsInput, cloc
 
 /** The stuck runs, compiled once per shape (with or without a project, the clock's kind). */
 export const STUCK_RUNS = shapedQuery({
-  shapeOf: ({ input, clock }: ClockedInput<StuckRunsInput>) => `${input.projectId ? 'P' : '-'}${clock.parameters().length}`,
+  shapeOf: ({ input, clock }: ClockedInput<StuckRunsInput>) => `${input.projectId ? 'P' : '-'}${clock.kind}`,
   build: (db, { input, clock }: ClockedInput<StuckRunsInput>) => stuckRunsQuery(db, input, clock),
   parametersOf: ({ input, clock }: ClockedInput<StuckRunsInput>) => {
     const parameters: unknown[] = [];

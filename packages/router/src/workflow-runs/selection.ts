@@ -57,7 +57,7 @@ export function runFilterShape(filter: RunFilter, clock: Clock): string {
   shape += filter.actionId ? 'A' : '-';
   shape += filter.requestedFrom ? 'F' : '-';
   shape += filter.requestedTo ? 'T' : '-';
-  if (filter.stuck !== undefined) shape += `${filter.stuck ? 's' : 'n'}${clock.parameters().length}`;
+  if (filter.stuck !== undefined) shape += `${filter.stuck ? 's' : 'n'}${clock.kind}`;
   return shape;
 }
 

@@ -61,6 +61,10 @@ function expectSame(
 }
 
 describe('the runs page statement, compiled once per shape', () => {
+  it('covers every field of the list input, so a new filter is a new test case', () => {
+    expect(new Set([...FLAGS, 'stuck', 'limit'])).toEqual(new Set(Object.keys(ZListRunsInput.shape)));
+  });
+
   it('equals a fresh compile, SQL and parameters, for every combination of filters, stuck, cursor and kind of clock', () => {
     const { db } = testDb;
     for (const [clockName, firstClock, secondClock] of CLOCKS) {

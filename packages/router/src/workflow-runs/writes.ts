@@ -77,7 +77,7 @@ interface RunStatesInput {
 
 /** The runs `ids` names as a write decides on them; compiled once for one run (a single retry or cancel) per kind of read and clock. */
 export const RUN_STATES = shapedQuery({
-  shapeOf: ({ ids, lock, clock }: RunStatesInput) => (ids.length === 1 ? `${lock ? 'lock' : 'read'}${clock.parameters().length}` : undefined),
+  shapeOf: ({ ids, lock, clock }: RunStatesInput) => (ids.length === 1 ? `${lock ? 'lock' : 'read'}${clock.kind}` : undefined),
   build: (db, { ids, lock, clock }: RunStatesInput) => {
     const query = selectRunStates(runsMatching(db, {}, clock), clock)
       .where('r.id', 'in', ids)
@@ -106,7 +106,7 @@ interface CreateRetriesInput {
 
 /** The retries of locked runs in one statement; compiled once for one run (a single retry) per kind of clock. */
 export const CREATE_RETRIES = shapedQuery({
-  shapeOf: ({ ids, clock }: CreateRetriesInput) => (ids.length === 1 ? `one${clock.parameters().length}` : undefined),
+  shapeOf: ({ ids, clock }: CreateRetriesInput) => (ids.length === 1 ? `one${clock.kind}` : undefined),
   build: (db, { ids, clock }: CreateRetriesInput) =>
     // Copied in SQL, so params reach the new run exactly as stored (no JSON round trip through JS numbers).
     db
