@@ -12,7 +12,8 @@ interface NodeBindings {
 
 /**
  * The request's body as UTF-8 text, or `BODY_TOO_LARGE` once it is longer than `maxBytes` (a
- * declared `Content-Length` over the bound is refused before any byte is read). Under
+ * declared `Content-Length` over the bound never gets here: the app refuses it before the route,
+ * with `declaresMoreThan`). Under
  * `@hono/node-server` it is read straight from node's `IncomingMessage`: asking the fetch `Request`
  * for its body instead makes the server build a full `Request` around a web stream, about a sixth
  * of a retry's CPU (docs/benchmarks.md). Elsewhere (`app.request()` in tests) it goes through the
@@ -20,7 +21,6 @@ interface NodeBindings {
  * app's error handler answers as an abandoned body (`isClientAbort`).
  */
 export async function readBodyText(c: Context<AppEnv>, maxBytes: number): Promise<string | typeof BODY_TOO_LARGE> {
-  if (declaresMoreThan(c, maxBytes)) return BODY_TOO_LARGE;
   const incoming = (c.env as NodeBindings | undefined)?.incoming;
   if (!incoming || incoming.readableDidRead || incoming.readableEnded) {
     // Outside @hono/node-server the body is read whole, then measured: only tests run the app so.

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, createProject, createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { shapeCheck } from '../testing/statements.js';
 import { EVENT_BY_REF, EVENTS_PAGE, eventByRefQuery, listEvents, listEventsQuery } from './queries.js';
 import { type ListEventsInput, ZEventRef, ZListEventsInput } from './schemas.js';
 
 let testDb: TestDatabase;
 
+let expectEventsPageAsFresh: ReturnType<typeof shapeCheck<ListEventsInput, unknown>>;
+
 beforeAll(async () => {
   testDb = await createTestDatabase();
+  expectEventsPageAsFresh = shapeCheck(testDb.db, EVENTS_PAGE);
 });
 afterAll(() => testDb.destroy());
 
@@ -56,24 +60,9 @@ function parse(raw: Record<string, unknown>): ListEventsInput {
   return ZListEventsInput.parse(raw);
 }
 
-/** Every shape seen, with the fresh SQL of its inputs: two inputs that compile differently must never share a shape. */
-const sqlOfShape = new Map<string, string>();
-
 /** Primes the cache with the shape's first variant, then asks it for the second: it must answer what a fresh compile of the second is. */
 function expectCachedEqualsFresh(flags: number, eventType: string | undefined): void {
-  const { db } = testDb;
-  const first = parse(rawInput(flags, eventType, 0));
-  const second = parse(rawInput(flags, eventType, 1));
-  expect(EVENTS_PAGE.shapeOf(first)).toBe(EVENTS_PAGE.shapeOf(second));
-  EVENTS_PAGE.compiled(db, first);
-  const cached = EVENTS_PAGE.compiled(db, second);
-  const fresh = listEventsQuery(db, second).compile();
-  const shape = EVENTS_PAGE.shapeOf(second);
-  expect(sqlOfShape.get(shape) ?? fresh.sql).toBe(fresh.sql);
-  sqlOfShape.set(shape, fresh.sql);
-  if (cached.sql !== fresh.sql || JSON.stringify(cached.parameters) !== JSON.stringify(fresh.parameters)) {
-    expect({ flags, eventType, sql: cached.sql, parameters: cached.parameters }).toEqual({ flags, eventType, sql: fresh.sql, parameters: fresh.parameters });
-  }
+  expectEventsPageAsFresh(parse(rawInput(flags, eventType, 0)), parse(rawInput(flags, eventType, 1)), { flags, eventType });
 }
 
 // None, and one of each kind (one exact, several exact and prefixes); every count of each kind is the next test's.

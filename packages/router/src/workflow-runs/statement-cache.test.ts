@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_INSERT } from '../audit.js';
 import { type Clock, databaseClock, fixedClock } from '../clock.js';
 import { encodeCursor } from '../pagination.js';
+import type { ShapedQuery } from '../statement-cache.js';
 import { createProject, createRun, createStuckRun, createTestDatabase, type TestDatabase } from '../testing/index.js';
-import { listRuns, listStuckRuns, RUNS_PAGE, runsPageQuery, STUCK_RUNS, stuckRunsQuery } from './queries.js';
+import { shapeCheck } from '../testing/statements.js';
+import { listRuns, listStuckRuns, RUNS_PAGE, runsPageQuery, STUCK_RUNS } from './queries.js';
 import { type ListRunsInput, type StuckRunsInput, ZListRunsInput, ZStuckRunsInput } from './schemas.js';
 import { CREATE_RETRIES, RETRIES_OF, RUN_STATES } from './writes.js';
 
@@ -44,39 +46,19 @@ function rawInput(flags: number, stuck: boolean | undefined, variant: 0 | 1): Re
   return input;
 }
 
-/** Every shape seen, with the fresh SQL of its inputs: two inputs that compile differently must never share a shape. */
-const sqlOfShape = new Map<string, string>();
-
-function expectSame(
-  label: unknown,
-  shape: string,
-  cached: { sql: string; parameters: readonly unknown[] },
-  fresh: { sql: string; parameters: readonly unknown[] },
-) {
-  expect(sqlOfShape.get(shape) ?? fresh.sql).toBe(fresh.sql);
-  sqlOfShape.set(shape, fresh.sql);
-  if (cached.sql !== fresh.sql || JSON.stringify(cached.parameters) !== JSON.stringify(fresh.parameters)) {
-    expect({ label, sql: cached.sql, parameters: cached.parameters }).toEqual({ label, sql: fresh.sql, parameters: fresh.parameters });
-  }
-}
-
 describe('the runs page statement, compiled once per shape', () => {
   it('covers every field of the list input, so a new filter is a new test case', () => {
     expect(new Set([...FLAGS, 'stuck', 'limit'])).toEqual(new Set(Object.keys(ZListRunsInput.shape)));
   });
 
   it('equals a fresh compile, SQL and parameters, for every combination of filters, stuck, cursor and kind of clock', () => {
-    const { db } = testDb;
+    const expectRunsPageAsFresh = shapeCheck(testDb.db, RUNS_PAGE);
     for (const [clockName, firstClock, secondClock] of CLOCKS) {
       for (let flags = 0; flags < 1 << FLAGS.length; flags++) {
         for (const stuck of [undefined, true, false]) {
           const first: ListRunsInput = ZListRunsInput.parse(rawInput(flags, stuck, 0));
           const second: ListRunsInput = ZListRunsInput.parse(rawInput(flags, stuck, 1));
-          const shape = RUNS_PAGE.shapeOf({ input: second, clock: secondClock });
-          expect(RUNS_PAGE.shapeOf({ input: first, clock: firstClock })).toBe(shape);
-          RUNS_PAGE.compiled(db, { input: first, clock: firstClock });
-          const cached = RUNS_PAGE.compiled(db, { input: second, clock: secondClock });
-          expectSame({ clockName, flags, stuck }, shape, cached, runsPageQuery(db, second, secondClock).compile());
+          expectRunsPageAsFresh({ input: first, clock: firstClock }, { input: second, clock: secondClock }, { clockName, flags, stuck });
         }
       }
     }
@@ -102,18 +84,14 @@ describe('the runs page statement, compiled once per shape', () => {
 
 describe('the stuck runs statement, compiled once per shape', () => {
   it('equals a fresh compile with and without a project, for either kind of clock', () => {
-    const { db } = testDb;
+    const expectStuckRunsAsFresh = shapeCheck(testDb.db, STUCK_RUNS);
     for (const [clockName, firstClock, secondClock] of CLOCKS) {
       for (const projectIds of [[], ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002']]) {
         const [first, second]: StuckRunsInput[] = [0, 1].map((i) =>
           ZStuckRunsInput.parse({ limit: 10 + i, ...(projectIds[i] ? { projectId: projectIds[i] } : {}) }),
         );
         if (!first || !second) throw new Error('two inputs');
-        const shape = STUCK_RUNS.shapeOf({ input: second, clock: secondClock });
-        expect(STUCK_RUNS.shapeOf({ input: first, clock: firstClock })).toBe(shape);
-        STUCK_RUNS.compiled(db, { input: first, clock: firstClock });
-        const cached = STUCK_RUNS.compiled(db, { input: second, clock: secondClock });
-        expectSame({ clockName, projectIds }, `stuck:${shape}`, cached, stuckRunsQuery(db, second, secondClock).compile());
+        expectStuckRunsAsFresh({ input: first, clock: firstClock }, { input: second, clock: secondClock }, { clockName, projectIds });
       }
     }
   });
@@ -134,22 +112,8 @@ const RUN_IDS = ['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-800
 
 describe("a single write's statements, compiled once per shape", () => {
   /** Primes the statement with `first`, then asks for `second`: SQL and parameters must be a fresh compile's. */
-  function expectCachedEqualsFresh<I>(
-    statement: {
-      compiled(db: TestDatabase['db'], input: I): CompiledLike;
-      fresh(db: TestDatabase['db'], input: I): CompiledLike;
-      shapeOf(input: I): string | undefined;
-    },
-    first: I,
-    second: I,
-  ): void {
-    const { db } = testDb;
-    expect(statement.shapeOf(first)).toBeDefined();
-    expect(statement.shapeOf(first)).toBe(statement.shapeOf(second));
-    statement.compiled(db, first);
-    const cached = statement.compiled(db, second);
-    const fresh = statement.fresh(db, second);
-    expect({ sql: cached.sql, parameters: cached.parameters }).toEqual({ sql: fresh.sql, parameters: fresh.parameters });
+  function expectCachedEqualsFresh<I, Row>(statement: ShapedQuery<I, Row, string | undefined>, first: I, second: I): void {
+    shapeCheck(testDb.db, statement)(first, second);
   }
 
   it('reads or locks one run, under either kind of clock', () => {
@@ -187,8 +151,3 @@ describe("a single write's statements, compiled once per shape", () => {
     expect(AUDIT_INSERT.shapeOf([row(0, null, null), row(1, null, null)])).toBeUndefined();
   });
 });
-
-interface CompiledLike {
-  sql: string;
-  parameters: readonly unknown[];
-}

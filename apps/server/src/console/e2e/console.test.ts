@@ -30,6 +30,17 @@ const runsTable = () => page.getByRole('table', { name: 'Workflow runs' });
 const cells = (table: Locator, column: string) => table.locator(`tbody td[data-label="${column}"]`);
 const search = () => new URL(page.url()).searchParams;
 
+/** The Workflows page's Failed tab, reached in the app (a new document would abort the page's requests still in flight). */
+async function openFailedRuns(): Promise<void> {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Workflows' }).click();
+  await page
+    .getByRole('navigation', { name: 'Run status' })
+    .getByRole('link', { name: /^Failed/ })
+    .click();
+  await expect.poll(() => search().get('status')).toBe('failed');
+  await expect.poll(async () => [...new Set(await cells(runsTable(), 'Status').allTextContents())]).toEqual(['failed']);
+}
+
 describe('the admin console in Chromium', () => {
   it('opens at / with the sign-in form, and signs in with the admin token into session storage only', async () => {
     watch.expect(401); // the session check: no cookie yet
@@ -151,13 +162,7 @@ describe('the admin console in Chromium', () => {
   });
 
   it('retries a failed run with a required reason and shows the new run; a second retry is explained by the 409', async () => {
-    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Workflows' }).click();
-    await page
-      .getByRole('navigation', { name: 'Run status' })
-      .getByRole('link', { name: /^Failed/ })
-      .click();
-    await expect.poll(() => search().get('status')).toBe('failed');
-    await expect.poll(async () => [...new Set(await cells(runsTable(), 'Status').allTextContents())]).toEqual(['failed']);
+    await openFailedRuns();
     const row = runsTable().locator('tbody tr').first();
     const runId = (await row.locator('td[data-label="Run"] code').first().getAttribute('title')) ?? '';
     expect(runId).toMatch(/^[0-9a-f-]{36}$/);
@@ -317,15 +322,8 @@ describe('the admin console in Chromium', () => {
   });
 
   it('bulk-retries a selection: the preview names what it skips and why', async () => {
-    // In the app rather than page.goto: a new document would abort the page's requests still in flight.
-    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Workflows' }).click();
-    await page
-      .getByRole('navigation', { name: 'Run status' })
-      .getByRole('link', { name: /^Failed/ })
-      .click();
-    await expect.poll(() => search().get('status')).toBe('failed');
+    await openFailedRuns();
     expect(search().get('projectId')).toBeNull();
-    await expect.poll(async () => [...new Set(await cells(runsTable(), 'Status').allTextContents())]).toEqual(['failed']);
     const boxes = runsTable().locator('tbody td[data-label="Select"] input');
     await boxes.first().waitFor();
     // The first failed run was retried above: it is skipped as already retried.
